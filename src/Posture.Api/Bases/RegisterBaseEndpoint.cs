@@ -1,0 +1,29 @@
+using Posture.Api.Http;
+using Posture.Domain.Bases;
+using Posture.Infrastructure.Bus;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Posture.Api.Bases;
+
+/// <summary>The body of <c>POST /api/bases</c>. Numbers are nullable so a missing one is named, not read as 0.</summary>
+public sealed record RegisterBaseRequest(Guid? Id, string? Name, string? Country, string? Region, double? Latitude, double? Longitude);
+
+public static class RegisterBaseEndpoint
+{
+    [WolverinePost("/api/bases")]
+    public static async Task<IResult> Post(RegisterBaseRequest request, IMessageBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(bus);
+        if (CommandResults.MissingFields(("latitude", request.Latitude), ("longitude", request.Longitude)) is { } missing)
+        {
+            return missing;
+        }
+
+        var command = new RegisterBase(
+            request.Id ?? Guid.NewGuid(), request.Name ?? "", request.Country ?? "", request.Region ?? "", request.Latitude!.Value, request.Longitude!.Value);
+        var outcome = await bus.InvokeAsync<CommandOutcome>(command).ConfigureAwait(false);
+        return CommandResults.From(outcome, ok => Results.Created($"/api/sites/{ok.StreamId}", new { id = ok.StreamId, version = ok.Version }));
+    }
+}

@@ -1,0 +1,68 @@
+using System.Text.Json.Serialization;
+using JasperFx;
+using Microsoft.AspNetCore.Http.Json;
+using NodaTime;
+using Posture.Api.Http;
+using Posture.Infrastructure;
+using Posture.Infrastructure.Json;
+using Posture.Infrastructure.Storage;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Posture.Api;
+
+/// <summary>
+/// Composes the HTTP host. Program.cs, the CLI's <c>serve</c> and the integration tests all build it here, so
+/// what is tested is what runs.
+/// </summary>
+public static class PostureApi
+{
+    /// <summary>
+    /// A builder for the HTTP host. Without <paramref name="database"/>, the database is resolved from configuration
+    /// (POSTURE_DB, ConnectionStrings:Posture) or Posture's private PostgreSQL is started.
+    /// </summary>
+    public static async Task<WebApplicationBuilder> CreateBuilderAsync(string[] args, PostureDatabase? database = null, IClock? clock = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (database is null)
+        {
+            using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+            database = await PostureDatabase.OpenAsync(builder.Configuration, loggers.CreateLogger("Posture.Storage")).ConfigureAwait(false);
+        }
+
+        builder.Services.AddPostureCore(database, clock ?? SystemClocks.System);
+        builder.Host.UseWolverine(options =>
+        {
+            // Under a test host the entry assembly is the test project: name ours, or endpoints are not found.
+            options.ApplicationAssembly = typeof(PostureApi).Assembly;
+            PostureServices.ConfigureBus(options);
+        });
+        builder.Services.AddWolverineHttp();
+        builder.Services.ConfigureSystemTextJsonForWolverineOrMinimalApi(o =>
+        {
+            PostureJson.Configure(o.SerializerOptions);
+            // A caller who misspells a field learns of it instead of having it silently ignored.
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageConflictHandler>();
+        return builder;
+    }
+
+    /// <summary>Adds Posture's middleware and endpoints to a built application.</summary>
+    public static void MapPosture(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapWolverineEndpoints();
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = await CreateBuilderAsync(args).ConfigureAwait(false);
+        await using var app = builder.Build();
+        MapPosture(app);
+        return await app.RunJasperFxCommands(args).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,101 @@
+namespace Posture.Domain.Common;
+
+/// <summary>What kind of "no" a refused command is; hosts map it to a status (400, 404, 409).</summary>
+public enum RejectionKind
+{
+    /// <summary>The command itself is malformed: a field is out of range, empty or in the future.</summary>
+    Invalid,
+
+    /// <summary>The command names something that does not exist (an unknown base).</summary>
+    NotFound,
+
+    /// <summary>The command is well formed but breaks a business rule given the current state.</summary>
+    Conflict,
+}
+
+/// <summary>One field's problem, named by the field as callers spell it (camelCase).</summary>
+public sealed record FieldProblem(string Field, string Problem);
+
+/// <summary>A refused command: why, in words a security officer can read. Refusals write nothing.</summary>
+public sealed record Rejection(RejectionKind Kind, string Reason, IReadOnlyList<FieldProblem> Problems)
+{
+    public static Rejection Invalid(IReadOnlyList<FieldProblem> problems) =>
+        new(RejectionKind.Invalid, string.Join("; ", problems.Select(p => $"{p.Field}: {p.Problem}")), problems);
+
+    public static Rejection NotFound(string reason) => new(RejectionKind.NotFound, reason, []);
+
+    public static Rejection Conflict(string reason) => new(RejectionKind.Conflict, reason, []);
+}
+
+/// <summary>
+/// The result of deciding a command: the events to append, or a rejection. Never both.
+/// An accepted decision with no events is a no-op (nothing to record).
+/// </summary>
+public sealed record Decision
+{
+    private Decision(IReadOnlyList<object> events, Rejection? rejection)
+    {
+        Events = events;
+        Rejection = rejection;
+    }
+
+    public IReadOnlyList<object> Events { get; }
+
+    public Rejection? Rejection { get; }
+
+    public bool IsAccepted => Rejection is null;
+
+    public static Decision Accept(params object[] events) => new(events, null);
+
+    public static Decision Reject(Rejection rejection) => new([], rejection);
+
+    public static implicit operator Decision(Rejection rejection) => Reject(rejection);
+}
+
+/// <summary>
+/// Collects field problems while a command is checked, so a caller learns of every bad field at once.
+/// </summary>
+public sealed class FieldChecks
+{
+    private readonly List<FieldProblem> _problems = [];
+
+    public bool Any => _problems.Count > 0;
+
+    public FieldChecks Require(bool condition, string field, string problem)
+    {
+        if (!condition)
+        {
+            _problems.Add(new FieldProblem(field, problem));
+        }
+
+        return this;
+    }
+
+    public FieldChecks RequireText(string? value, string field, int maxLength = Limits.ShortText)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            _problems.Add(new FieldProblem(field, "must not be empty"));
+        }
+        else if (value.Length > maxLength)
+        {
+            _problems.Add(new FieldProblem(field, $"must be at most {maxLength} characters"));
+        }
+
+        return this;
+    }
+
+    public FieldChecks OptionalText(string? value, string field, int maxLength = Limits.ShortText) =>
+        Require(value is null || value.Length <= maxLength, field, $"must be at most {maxLength} characters");
+
+    public FieldChecks NotNegative(int value, string field) => Require(value >= 0, field, "must not be negative");
+
+    public Rejection ToRejection() => Rejection.Invalid(_problems.ToArray());
+}
+
+/// <summary>Lengths every text field is held to, so no caller can store an unbounded string.</summary>
+public static class Limits
+{
+    public const int ShortText = 200;
+    public const int LongText = 4000;
+}

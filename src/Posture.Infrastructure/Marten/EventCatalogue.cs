@@ -1,0 +1,26 @@
+using Marten.Events;
+using Posture.Domain.Bases;
+
+namespace Posture.Infrastructure.Marten;
+
+/// <summary>
+/// Every event type and the name it is stored under. Stored names are a contract with history already written:
+/// never change one without an upcaster and a note in docs/events.md (a convention test holds this list).
+/// </summary>
+public static class EventCatalogue
+{
+    public static IReadOnlyDictionary<Type, string> StoredNames { get; } = new Dictionary<Type, string>
+    {
+        [typeof(BaseRegistered)] = "base_registered",
+        [typeof(RocketAttackOccurred)] = "rocket_attack_occurred",
+    };
+
+    public static void Register(IEventStoreOptions events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        foreach (var (type, name) in StoredNames)
+        {
+            events.MapEventType(type, name);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using JasperFx.Events.Projections;
+using Marten;
+using Posture.Domain.Sites;
+using Posture.Infrastructure.Json;
+
+namespace Posture.Infrastructure.Marten;
+
+/// <summary>How Posture's Marten store is laid out: schema, JSON dialect, pinned event names, metadata, projections.</summary>
+public static class PostureStore
+{
+    public const string Schema = "posture";
+
+    public static void Configure(StoreOptions options, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Connection(connectionString);
+        options.DatabaseSchemaName = Schema;
+        options.UseSystemTextJsonForSerialization(configure: o => PostureJson.Configure(o));
+
+        EventCatalogue.Register(options.Events);
+        // Who recorded an event, and the correlation and causation ids of the command that produced it.
+        options.Events.MetadataConfig.EnableAll();
+
+        options.Projections.Add(new BaseAggregation(), ProjectionLifecycle.Live);
+        options.Projections.Add(new SitePostureProjection(), ProjectionLifecycle.Inline);
+        options.Schema.For<SitePosture>().Identity(x => x.Id);
+    }
+}

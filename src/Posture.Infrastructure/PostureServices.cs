@@ -1,0 +1,39 @@
+using JasperFx;
+using JasperFx.CodeGeneration;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using Posture.Infrastructure.Bases;
+using Posture.Infrastructure.Marten;
+using Posture.Infrastructure.Storage;
+using Wolverine;
+using Wolverine.Marten;
+
+namespace Posture.Infrastructure;
+
+/// <summary>The composition every host shares: Marten on the chosen database, Wolverine's bus and handlers, the clock.</summary>
+public static class PostureServices
+{
+    /// <summary>Registers storage and the clock. <paramref name="database"/> is owned by the container from here on.</summary>
+    public static IServiceCollection AddPostureCore(this IServiceCollection services, PostureDatabase database, IClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        services.AddSingleton(database);
+        services.AddSingleton(clock);
+        services.AddMarten(options => PostureStore.Configure(options, database.ConnectionString))
+            .UseLightweightSessions()
+            .IntegrateWithWolverine()
+            .ApplyAllDatabaseChangesOnStartup();
+        return services;
+    }
+
+    /// <summary>The bus: handlers from this assembly, transactions applied automatically, durable local queues.</summary>
+    public static void ConfigureBus(WolverineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Discovery.IncludeAssembly(typeof(RegisterBaseHandler).Assembly);
+        options.Policies.AutoApplyTransactions();
+        options.Policies.UseDurableLocalQueues();
+        options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Posture.Infrastructure.Storage;
+
+/// <summary>
+/// Where Posture's data lives. A configured connection string (environment variable <c>POSTURE_DB</c>, or
+/// <c>ConnectionStrings:Posture</c>) is used as it is and nothing is started. Without one, Posture starts its own
+/// PostgreSQL (<see cref="PrivatePostgres"/>) in <c>Posture:DataDirectory</c> (env <c>POSTURE_DATA_DIR</c>; default per
+/// user) and stops it again when disposed.
+/// </summary>
+public sealed class PostureDatabase : IAsyncDisposable, IDisposable
+{
+    public const string ConnectionStringEnvironmentVariable = "POSTURE_DB";
+    public const string DataDirectoryEnvironmentVariable = "POSTURE_DATA_DIR";
+    public const string DatabaseName = "posture";
+
+    private PrivatePostgres? _server;
+
+    private PostureDatabase(string connectionString, PrivatePostgres? server)
+    {
+        ConnectionString = connectionString;
+        _server = server;
+    }
+
+    public string ConnectionString { get; }
+
+    /// <summary>Where this process's data is, in words for a person (the password is never shown).</summary>
+    public string Description => _server is null
+        ? "the PostgreSQL server configured by connection string"
+        : $"the private PostgreSQL on 127.0.0.1:{_server.Port} (data: {_server.Root})";
+
+    public static string? ConfiguredConnectionString(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var fromEnvironment = Environment.GetEnvironmentVariable(ConnectionStringEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        var fromConfiguration = configuration.GetConnectionString("Posture");
+        return string.IsNullOrWhiteSpace(fromConfiguration) ? null : fromConfiguration;
+    }
+
+    public static string ConfiguredDataDirectory(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var fromEnvironment = Environment.GetEnvironmentVariable(DataDirectoryEnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        {
+            return fromEnvironment;
+        }
+
+        return configuration["Posture:DataDirectory"] is { Length: > 0 } fromConfiguration
+            ? fromConfiguration
+            : PrivatePostgres.DefaultRoot();
+    }
+
+    public static async Task<PostureDatabase> OpenAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken = default)
+    {
+        if (ConfiguredConnectionString(configuration) is { } connectionString)
+        {
+            return new PostureDatabase(connectionString, null);
+        }
+
+        var server = await PrivatePostgres.StartAsync(ConfiguredDataDirectory(configuration), logger: logger, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        try
+        {
+            await server.EnsureDatabaseAsync(DatabaseName, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return new PostureDatabase(server.ConnectionString(DatabaseName), server);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _server, null) is { } server)
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}
