@@ -60,7 +60,17 @@ public static class PostureApi
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var builder = await CreateBuilderAsync(args).ConfigureAwait(false);
+        WebApplicationBuilder builder;
+        try
+        {
+            builder = await CreateBuilderAsync(args).ConfigureAwait(false);
+        }
+        catch (PostureStartupException e)
+        {
+            await Console.Error.WriteLineAsync($"posture: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
         await using var app = builder.Build();
         MapPosture(app);
         return await app.RunJasperFxCommands(args).ConfigureAwait(false);

@@ -18,7 +18,8 @@ public static class PostureServices
     public static IServiceCollection AddPostureCore(this IServiceCollection services, PostureDatabase database, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(database);
-        services.AddSingleton(database);
+        // Registered through a factory so the container disposes it (stopping a private server) when the host ends.
+        services.AddSingleton(_ => database);
         services.AddSingleton(clock);
         services.AddMarten(options => PostureStore.Configure(options, database.ConnectionString))
             .UseLightweightSessions()

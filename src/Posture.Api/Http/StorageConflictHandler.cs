@@ -12,7 +12,7 @@ public sealed class StorageConflictHandler(IProblemDetailsService problems) : IE
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        if (Unwrap(exception) is not (ConcurrencyException or ExistingStreamIdCollisionException))
+        if (Unwrap(exception) is not (ConcurrencyException or ExistingStreamIdCollisionException or StreamLockedException or JasperFx.Events.StreamLockedException))
         {
             return false;
         }

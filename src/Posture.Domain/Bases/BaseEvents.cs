@@ -1,4 +1,5 @@
 using NodaTime;
+using Posture.Domain.Common;
 
 namespace Posture.Domain.Bases;
 
@@ -13,7 +14,7 @@ public sealed record BaseRegistered(
     string Region,
     double Latitude,
     double Longitude,
-    Instant RegisteredAt);
+    Instant RegisteredAt) : IDomainEvent;
 
 /// <summary>Rockets (or other indirect munitions of the rocket kind) hit or landed near a base.</summary>
 public sealed record RocketAttackOccurred(
@@ -28,7 +29,7 @@ public sealed record RocketAttackOccurred(
     string? ClaimedBy,
     string Source,
     Confidence Confidence,
-    string? Notes);
+    string? Notes) : IDomainEvent;
 
 /// <summary>Where the munitions of an incident landed, from least to most dangerous.</summary>
 public enum Impact

@@ -99,3 +99,8 @@ public static class Limits
     public const int ShortText = 200;
     public const int LongText = 4000;
 }
+
+/// <summary>Marks a fact Posture records in a stream. Every such type has a pinned stored name.</summary>
+#pragma warning disable CA1040 // A marker: it lets conventions find every event without guessing from names.
+public interface IDomainEvent;
+#pragma warning restore CA1040

@@ -7,7 +7,8 @@ namespace Posture.Infrastructure.Json;
 
 /// <summary>
 /// The one JSON dialect Posture speaks, in storage and over HTTP alike: camelCase names, instants as ISO-8601 UTC
-/// strings, enums as kebab-case words (open-area, occupied-area), and unknown properties refused.
+/// strings, enums as kebab-case words (open-area, occupied-area). The HTTP host adds the refusal of
+/// unknown properties; storage does not, so old events with a retired field still load.
 /// </summary>
 public static class PostureJson
 {

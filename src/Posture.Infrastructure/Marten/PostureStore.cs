@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Posture.Domain.Sites;
 using Posture.Infrastructure.Json;
+using Weasel.Core;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -15,7 +16,8 @@ public static class PostureStore
         ArgumentNullException.ThrowIfNull(options);
         options.Connection(connectionString);
         options.DatabaseSchemaName = Schema;
-        options.UseSystemTextJsonForSerialization(configure: o => PostureJson.Configure(o));
+        // Marten builds its LINQ paths from its own casing setting: it must match the camelCase we store.
+        options.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: o => PostureJson.Configure(o));
 
         EventCatalogue.Register(options.Events);
         // Who recorded an event, and the correlation and causation ids of the command that produced it.

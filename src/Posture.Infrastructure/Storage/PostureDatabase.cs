@@ -30,6 +30,13 @@ public sealed class PostureDatabase : IAsyncDisposable, IDisposable
         ? "the PostgreSQL server configured by connection string"
         : $"the private PostgreSQL on 127.0.0.1:{_server.Port} (data: {_server.Root})";
 
+    /// <summary>A database at a known connection string; nothing is started or stopped.</summary>
+    public static PostureDatabase ForConnectionString(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return new PostureDatabase(connectionString, null);
+    }
+
     public static string? ConfiguredConnectionString(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);

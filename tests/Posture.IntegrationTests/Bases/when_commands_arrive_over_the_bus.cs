@@ -1,0 +1,64 @@
+using Marten;
+using NodaTime;
+using Posture.Domain.Bases;
+using Posture.Domain.Common;
+using Posture.Domain.Sites;
+using Posture.Infrastructure.Bus;
+using Posture.IntegrationTests.Infrastructure;
+using Wolverine;
+
+namespace Posture.IntegrationTests.Bases;
+
+/// <summary>The same handlers HTTP reaches, reached from the message bus by an integrating system.</summary>
+public sealed class when_commands_arrive_over_the_bus(PostureHost host) : PostureScenario(host)
+{
+    private static readonly Guid Erbil = Guid.Parse("e4b11000-0000-4000-8000-000000000002");
+
+    private IMessageBus Bus => Host.Alba.Services.GetRequiredService<IMessageBus>();
+
+    private static RecordRocketAttack ErbilAttack(Instant occurredAt) => new(
+        Erbil, Guid.NewGuid(), occurredAt, 14, Impact.Inside, 1, 9, Affiliation.Contractor, "Awliya al-Dam",
+        "AP", Confidence.Confirmed, "A foreign civilian contractor killed; wounded first reported as six, then nine.");
+
+    [Fact]
+    public async Task a_base_and_an_attack_are_recorded_and_the_read_model_follows()
+    {
+        var registered = await Bus.InvokeAsync<CommandOutcome>(new RegisterBase(Erbil, "Erbil Air Base", "Iraq", "Erbil", 36.2375, 43.9631));
+        registered.Accepted.ShouldBeTrue();
+        registered.Version.ShouldBe(1);
+
+        var attacked = await Bus.InvokeAsync<CommandOutcome>(ErbilAttack(Instant.FromUtc(2021, 2, 15, 18, 30)));
+        attacked.Accepted.ShouldBeTrue();
+        attacked.Version.ShouldBe(2);
+
+        await using var session = Host.Store.QuerySession();
+        var site = (await session.LoadAsync<SitePosture>(Erbil)).ShouldNotBeNull();
+        site.IncidentCount.ShouldBe(1);
+        site.LastIncidentAt.ShouldBe(Instant.FromUtc(2021, 2, 15, 18, 30));
+    }
+
+    [Fact]
+    public async Task a_refused_command_answers_the_rejection_and_writes_nothing()
+    {
+        await Bus.InvokeAsync<CommandOutcome>(new RegisterBase(Erbil, "Erbil Air Base", "Iraq", "Erbil", 36.2375, 43.9631));
+
+        var outcome = await Bus.InvokeAsync<CommandOutcome>(ErbilAttack(PostureHost.Now + Duration.FromDays(1)));
+
+        outcome.Accepted.ShouldBeFalse();
+        var rejection = outcome.Rejection.ShouldNotBeNull();
+        rejection.Kind.ShouldBe(RejectionKind.Invalid);
+        rejection.Problems.Single().Field.ShouldBe("occurredAt");
+        (await Host.EventCountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task the_injected_clock_decides_what_is_in_the_future()
+    {
+        await Bus.InvokeAsync<CommandOutcome>(new RegisterBase(Erbil, "Erbil Air Base", "Iraq", "Erbil", 36.2375, 43.9631));
+        var tomorrow = PostureHost.Now + Duration.FromDays(1);
+
+        (await Bus.InvokeAsync<CommandOutcome>(ErbilAttack(tomorrow))).Accepted.ShouldBeFalse();
+        Host.Clock.AdvanceDays(2);
+        (await Bus.InvokeAsync<CommandOutcome>(ErbilAttack(tomorrow))).Accepted.ShouldBeTrue();
+    }
+}
