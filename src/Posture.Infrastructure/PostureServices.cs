@@ -18,10 +18,16 @@ public static class PostureServices
     public static IServiceCollection AddPostureCore(this IServiceCollection services, PostureDatabase database, IClock clock)
     {
         ArgumentNullException.ThrowIfNull(database);
-        // Registered through a factory so the container disposes it (stopping a private server) when the host ends.
+        // Registered through a factory, and resolved by the store's own factory below, so the container creates it
+        // before the store and disposes it after (stopping a private server) when the host ends.
         services.AddSingleton(_ => database);
         services.AddSingleton(clock);
-        services.AddMarten(options => PostureStore.Configure(options, database.ConnectionString))
+        services.AddMarten(provider =>
+            {
+                var options = new StoreOptions();
+                PostureStore.Configure(options, provider.GetRequiredService<PostureDatabase>().ConnectionString);
+                return options;
+            })
             .UseLightweightSessions()
             .IntegrateWithWolverine()
             .ApplyAllDatabaseChangesOnStartup();

@@ -1,4 +1,6 @@
 using JasperFx.Events;
+using Marten;
+using NodaTime;
 using Posture.Domain.Common;
 
 namespace Posture.Infrastructure.Bus;
@@ -15,9 +17,25 @@ public sealed record CommandOutcome(Guid StreamId, long Version, int EventsAppen
     public static CommandOutcome Refused(Guid streamId, Rejection rejection) => new(streamId, 0, 0, rejection);
 }
 
-/// <summary>Adapts a domain <see cref="Decision"/> to a Marten event stream fetched for writing.</summary>
-public static class EventStreamDecisions
+/// <summary>The one shape of every command handler: load the stream's state, let the domain decide, append.</summary>
+public static class StreamDecisions
 {
+    /// <summary>
+    /// Fetches <typeparamref name="T"/>'s state for writing (the append then fails if another writer got there first),
+    /// asks <paramref name="decide"/> at the clock's current instant, and appends what it decided. Wolverine's
+    /// transactional middleware commits the session.
+    /// </summary>
+    public static async Task<CommandOutcome> DecideAsync<T>(
+        this IDocumentSession session, Guid streamId, IClock clock, Func<T?, Instant, Decision> decide, CancellationToken cancellation)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(decide);
+        var stream = await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
+        return stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
+    }
+
     public static CommandOutcome Record<T>(this IEventStream<T> stream, Decision decision) where T : class
     {
         ArgumentNullException.ThrowIfNull(stream);

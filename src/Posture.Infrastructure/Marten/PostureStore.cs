@@ -1,5 +1,6 @@
 using JasperFx.Events.Projections;
 using Marten;
+using Posture.Domain.Bases;
 using Posture.Domain.Sites;
 using Posture.Infrastructure.Json;
 using Weasel.Core;
@@ -23,8 +24,10 @@ public static class PostureStore
         // Who recorded an event, and the correlation and causation ids of the command that produced it.
         options.Events.MetadataConfig.EnableAll();
 
-        options.Projections.Add(new BaseAggregation(), ProjectionLifecycle.Live);
-        options.Projections.Add(new SitePostureProjection(), ProjectionLifecycle.Inline);
+        // The decision state of each aggregate is folded live from its stream when a command needs it.
+        options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);
+        // Read models are kept in the same transaction as the events that change them.
+        options.Projections.Add(new DomainFold<SitePosture>(SitePosture.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<SitePosture>().Identity(x => x.Id);
     }
 }

@@ -21,7 +21,9 @@ public sealed record PostgresBinaries(string Directory)
         {
             return HasServerPrograms(explicitDirectory)
                 ? new PostgresBinaries(explicitDirectory)
-                : throw new PostureStartupException($"POSTURE_PG_BIN is '{explicitDirectory}', but initdb and pg_ctl are not there.");
+                : throw new PostureStartupException(
+                    $"The PostgreSQL server programs (initdb, pg_ctl) are not in '{explicitDirectory}' (POSTURE_PG_BIN). " +
+                    "Point it at the folder that holds them, or unset it to search the usual places (Debian: apt-get install postgresql).");
         }
 
         var candidates = DebianFolders().Concat(PathFolders()).Where(HasServerPrograms).Distinct().ToList();

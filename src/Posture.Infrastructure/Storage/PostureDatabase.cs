@@ -6,8 +6,9 @@ namespace Posture.Infrastructure.Storage;
 /// <summary>
 /// Where Posture's data lives. A configured connection string (environment variable <c>POSTURE_DB</c>, or
 /// <c>ConnectionStrings:Posture</c>) is used as it is and nothing is started. Without one, Posture starts its own
-/// PostgreSQL (<see cref="PrivatePostgres"/>) in <c>Posture:DataDirectory</c> (env <c>POSTURE_DATA_DIR</c>; default per
-/// user) and stops it again when disposed.
+/// PostgreSQL (<see cref="PrivatePostgres"/>) in <c>Posture:DataDirectory</c> (else env <c>POSTURE_DATA_DIR</c>; default per
+/// user), from the server programs in <c>Posture:PostgresBin</c> (env <c>POSTURE_PG_BIN</c>) or the usual places, and
+/// stops it again when disposed.
 /// </summary>
 public sealed class PostureDatabase : IAsyncDisposable, IDisposable
 {
@@ -50,18 +51,20 @@ public sealed class PostureDatabase : IAsyncDisposable, IDisposable
         return string.IsNullOrWhiteSpace(fromConfiguration) ? null : fromConfiguration;
     }
 
+    /// <summary>
+    /// The private server's folder: <c>Posture:DataDirectory</c> (where the CLI's --data-dir goes), then the environment
+    /// variable <c>POSTURE_DATA_DIR</c>, then the per-user default.
+    /// </summary>
     public static string ConfiguredDataDirectory(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var fromEnvironment = Environment.GetEnvironmentVariable(DataDirectoryEnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
+        if (configuration["Posture:DataDirectory"] is { Length: > 0 } fromConfiguration)
         {
-            return fromEnvironment;
+            return fromConfiguration;
         }
 
-        return configuration["Posture:DataDirectory"] is { Length: > 0 } fromConfiguration
-            ? fromConfiguration
-            : PrivatePostgres.DefaultRoot();
+        var fromEnvironment = Environment.GetEnvironmentVariable(DataDirectoryEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(fromEnvironment) ? PrivatePostgres.DefaultRoot() : fromEnvironment;
     }
 
     public static async Task<PostureDatabase> OpenAsync(IConfiguration configuration, ILogger logger, CancellationToken cancellationToken = default)
@@ -71,7 +74,8 @@ public sealed class PostureDatabase : IAsyncDisposable, IDisposable
             return new PostureDatabase(connectionString, null);
         }
 
-        var server = await PrivatePostgres.StartAsync(ConfiguredDataDirectory(configuration), logger: logger, cancellationToken: cancellationToken)
+        var server = await PrivatePostgres.StartAsync(
+                ConfiguredDataDirectory(configuration), configuration["Posture:PostgresBin"], logger, cancellationToken)
             .ConfigureAwait(false);
         try
         {

@@ -95,7 +95,7 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
         await using var startLock = await AcquireLockAsync(Path.Combine(root, "launcher.lock"), cancellationToken).ConfigureAwait(false);
         var dataDirectory = Path.Combine(root, "data");
         var existingVersion = ReadClusterVersion(dataDirectory);
-        var binaries = PostgresBinaries.Locate(Environment.GetEnvironmentVariable("POSTURE_PG_BIN"), existingVersion);
+        var binaries = PostgresBinaries.Locate(binDirectory ?? Environment.GetEnvironmentVariable("POSTURE_PG_BIN"), existingVersion);
         if (runAs is not null)
         {
             await EnsureSystemUserExistsAsync(runAs, cancellationToken).ConfigureAwait(false);

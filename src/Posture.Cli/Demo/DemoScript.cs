@@ -1,0 +1,48 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Posture.Domain.Bases;
+using Posture.Infrastructure.Json;
+
+namespace Posture.Cli.Demo;
+
+/// <summary>One step of the seed story: a command, and which of its fields are reported and which illustrative.</summary>
+public sealed record DemoStep(string Kind, string Title, object Command, IReadOnlyList<string> Reported, IReadOnlyList<string> Illustrative);
+
+/// <summary>Reads the seed story's data file (shipped inside the CLI) into the commands the demo sends.</summary>
+public static class DemoScript
+{
+    private static readonly Dictionary<string, Type> CommandTypes = new(StringComparer.Ordinal)
+    {
+        ["register-base"] = typeof(RegisterBase),
+        ["rocket-attack"] = typeof(RecordRocketAttack),
+    };
+
+    private sealed record StepData(string Kind, string Title, JsonElement Command, string[] Reported, string[] Illustrative);
+
+    private sealed record ScriptData(string About, StepData[] Steps);
+
+    public static IReadOnlyList<DemoStep> Load()
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("Posture.Cli.Demo.seed-story.json")
+                           ?? throw new InvalidOperationException("The seed story's data file is missing from the CLI assembly.");
+        return Parse(stream);
+    }
+
+    public static IReadOnlyList<DemoStep> Parse(Stream json)
+    {
+        var options = PostureJson.Create();
+        // A typo in the data file must fail loudly, not drop a figure.
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        var script = JsonSerializer.Deserialize<ScriptData>(json, options)
+                     ?? throw new InvalidDataException("The seed story's data file is empty.");
+        return script.Steps.Select(step =>
+        {
+            var type = CommandTypes.GetValueOrDefault(step.Kind)
+                       ?? throw new InvalidDataException($"Step '{step.Title}' has kind '{step.Kind}', which the demo does not know.");
+            var command = step.Command.Deserialize(type, options)
+                          ?? throw new InvalidDataException($"Step '{step.Title}' has no command.");
+            return new DemoStep(step.Kind, step.Title, command, step.Reported, step.Illustrative);
+        }).ToList();
+    }
+}

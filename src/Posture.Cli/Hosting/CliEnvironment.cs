@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Configuration;
+using NodaTime;
+using Posture.Infrastructure;
+using Spectre.Console;
+
+namespace Posture.Cli.Hosting;
+
+/// <summary>
+/// What every command runs with: configuration (environment variables such as POSTURE_DB, POSTURE_DATA_DIR), the
+/// console it writes to, where problems go (standard error) and the clock. Tests hand in their own.
+/// </summary>
+public sealed record CliEnvironment(IConfiguration Configuration, IAnsiConsole Console, TextWriter Error, IClock Clock)
+{
+    public static CliEnvironment FromProcess() => new(
+        new ConfigurationBuilder().AddEnvironmentVariables().Build(),
+        AnsiConsole.Console,
+        System.Console.Error,
+        SystemClocks.System);
+}

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Posture.Infrastructure;
+using Posture.Infrastructure.Storage;
+using Wolverine;
+
+namespace Posture.Cli.Hosting;
+
+/// <summary>
+/// The CLI's host: the same storage and bus as the HTTP API, without HTTP. Commands send the same command messages
+/// through <see cref="IMessageBus"/> that the API's endpoints send.
+/// </summary>
+public static class CliHost
+{
+    public static async Task<CliRuntime> StartAsync(CliEnvironment environment, PostureSettings settings, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(settings);
+        var configuration = new ConfigurationBuilder().AddConfiguration(environment.Configuration);
+        if (settings.DataDirectory is { Length: > 0 } dataDirectory)
+        {
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Posture:DataDirectory"] = dataDirectory });
+        }
+
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            Configuration = new ConfigurationManager(),
+        });
+        builder.Configuration.AddConfiguration(configuration.Build());
+
+        // The console belongs to the command's output; only problems are logged, and to standard error.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var database = await PostureDatabase.OpenAsync(builder.Configuration, loggers.CreateLogger("Posture.Storage"), cancellationToken)
+            .ConfigureAwait(false);
+        IHost? host = null;
+        try
+        {
+            builder.Services.AddPostureCore(database, environment.Clock);
+            builder.UseWolverine(PostureServices.ConfigureBus);
+            host = builder.Build();
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new CliRuntime(host, database.Description);
+        }
+        catch
+        {
+            if (host is not null)
+            {
+                host.Dispose();
+            }
+            else
+            {
+                await database.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+}
+
+/// <summary>A started CLI host; disposing it stops the bus and, if Posture started one, the private PostgreSQL.</summary>
+public sealed class CliRuntime(IHost host, string databaseDescription) : IAsyncDisposable
+{
+    public IServiceProvider Services => host.Services;
+
+    public IMessageBus Bus => host.Services.GetRequiredService<IMessageBus>();
+
+    /// <summary>Where the data is, in words for a person.</summary>
+    public string DatabaseDescription { get; } = databaseDescription;
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync().ConfigureAwait(false);
+        if (host is IAsyncDisposable asyncDisposable)
+        {
+            await asyncDisposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            host.Dispose();
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using Posture.Cli.Demo;
+using Posture.Cli.Hosting;
+using Posture.Cli.Sites;
+using Posture.Infrastructure.Storage;
+using Spectre.Console.Cli;
+
+namespace Posture.Cli;
+
+/// <summary>The <c>posture</c> command line: its commands, help and exit codes.</summary>
+public static class PostureCli
+{
+    public static Task<int> RunAsync(string[] args, CliEnvironment environment, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var app = new CommandApp();
+        app.Configure(config =>
+        {
+            config.SetApplicationName("posture");
+            config.Settings.Console = environment.Console;
+            config.Settings.Registrar.RegisterInstance(environment);
+            config.Settings.StrictParsing = true;
+            config.SetExceptionHandler((exception, _) => Report(environment.Error, exception));
+            config.AddExample("demo");
+            config.AddExample("sites", "--format", "json");
+            config.AddExample("serve", "--urls", "http://127.0.0.1:5000");
+
+            config.AddCommand<DemoCommand>("demo")
+                .WithDescription("Record the seed story (Balad, Erbil, February 2021) and show each site's read model. Safe to run twice.")
+                .WithExample("demo")
+                .WithExample("demo", "--data-dir", "/tmp/posture-demo");
+            config.AddCommand<SitesCommand>("sites")
+                .WithDescription("Show every site: region, incidents, last incident.")
+                .WithExample("sites")
+                .WithExample("sites", "--format", "json");
+            config.AddCommand<ServeCommand>("serve")
+                .WithDescription("Serve the HTTP API (JSON, ProblemDetails for errors).")
+                .WithExample("serve")
+                .WithExample("serve", "--urls", "http://0.0.0.0:8080");
+        });
+        return app.RunAsync(args, cancellationToken);
+    }
+
+    /// <summary>One plain line on standard error naming the problem, and the exit code that goes with it.</summary>
+    private static int Report(TextWriter error, Exception exception)
+    {
+        var (code, message) = exception switch
+        {
+            PostureStartupException e => (ExitCodes.Usage, e.Message),
+            CommandParseException or CommandRuntimeException => (ExitCodes.Usage, exception.Message + " (posture --help lists the commands)"),
+            _ => (ExitCodes.Failure, $"unexpected error: {exception.GetType().Name}: {exception.Message}"),
+        };
+        error.WriteLine($"posture: {message}");
+        return code;
+    }
+}

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Configuration;
+using NodaTime.Testing;
+using Posture.Cli;
+using Posture.Cli.Hosting;
+using Posture.IntegrationTests.Infrastructure;
+using Spectre.Console.Testing;
+
+namespace Posture.IntegrationTests.Cli;
+
+/// <summary>Runs <c>posture</c> in process with its own configuration, console and error writer, and keeps what it printed.</summary>
+public sealed record CliRun(int ExitCode, string Output, string Error)
+{
+    public static async Task<CliRun> RunAsync(IDictionary<string, string?> configuration, params string[] args)
+    {
+        var console = new TestConsole();
+        console.Profile.Width = 240;
+        var error = new StringWriter();
+        var environment = new CliEnvironment(
+            new ConfigurationBuilder().AddInMemoryCollection(configuration).Build(), console, error, new FakeClock(PostureHost.Now));
+        var exitCode = await PostureCli.RunAsync(args, environment);
+        return new CliRun(exitCode, console.Output, error.ToString());
+    }
+}

@@ -1,0 +1,79 @@
+using Marten;
+using Npgsql;
+using Posture.Cli.Demo;
+using Posture.Domain.Sites;
+using Posture.Infrastructure.Marten;
+using Posture.IntegrationTests.Infrastructure;
+
+namespace Posture.IntegrationTests.Cli;
+
+/// <summary>The README's first command: the seed story recorded through the bus, and Balad's read model printed.</summary>
+public sealed class when_running_the_demo(TestPostgres postgres)
+{
+    private static async Task<long> CountAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task the_seed_story_is_recorded_once_however_often_it_runs()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_demo");
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString };
+
+        var first = await CliRun.RunAsync(configuration, "demo");
+
+        first.ExitCode.ShouldBe(0, first.Error);
+        first.Output.ShouldContain("Balad Air Base");
+        first.Output.ShouldContain("2021-02-20 17:30Z");
+        first.Output.ShouldContain("\"incidentCount\": 2");
+        first.Output.ShouldContain($"/api/sites/{DemoCommand.Balad}");
+        var events = await CountAsync(connectionString, $"select count(*) from {PostureStore.Schema}.mt_events");
+        events.ShouldBe(DemoScript.Load().Count);
+
+        var second = await CliRun.RunAsync(configuration, "demo");
+
+        second.ExitCode.ShouldBe(0, second.Error);
+        second.Output.ShouldContain("already recorded");
+        second.Output.ShouldNotContain("  recorded  ");
+        (await CountAsync(connectionString, $"select count(*) from {PostureStore.Schema}.mt_events")).ShouldBe(events);
+    }
+
+    [Fact]
+    public async Task balads_read_model_matches_the_story()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_demo");
+        (await CliRun.RunAsync(new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString }, "demo")).ExitCode.ShouldBe(0);
+
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        await using var session = store.QuerySession();
+        var balad = (await session.LoadAsync<SitePosture>(DemoCommand.Balad)).ShouldNotBeNull();
+        balad.Region.ShouldBe("Salah al-Din");
+        balad.IncidentCount.ShouldBe(2);
+        balad.LastIncidentAt.ShouldBe(NodaTime.Instant.FromUtc(2021, 2, 20, 17, 30));
+    }
+
+    [Fact]
+    public async Task on_its_own_private_postgres_the_server_is_stopped_when_the_demo_ends()
+    {
+        Assert.SkipWhen(Environment.GetEnvironmentVariable("POSTURE_DB") is not null, "POSTURE_DB is set for this run and takes precedence");
+        var root = Path.Combine(Path.GetTempPath(), $"posture-cli-{Guid.NewGuid():N}");
+        try
+        {
+            var run = await CliRun.RunAsync(new Dictionary<string, string?>(), "demo", "--data-dir", root);
+
+            run.ExitCode.ShouldBe(0, run.Error);
+            run.Output.ShouldContain($"(data: {root})");
+            File.Exists(Path.Combine(root, "data", "PG_VERSION")).ShouldBeTrue();
+            File.Exists(Path.Combine(root, "data", "postmaster.pid")).ShouldBeFalse("the server Posture started must be stopped when it exits");
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
