@@ -38,7 +38,7 @@ public static class PostureServices
     public static void ConfigureBus(WolverineOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Discovery.IncludeAssembly(typeof(RegisterBaseHandler).Assembly);
+        options.Discovery.IncludeAssembly(typeof(BaseCommandHandler).Assembly);
         options.Policies.AutoApplyTransactions();
         options.Policies.UseDurableLocalQueues();
         options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;

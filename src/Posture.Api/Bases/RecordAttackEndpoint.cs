@@ -7,17 +7,22 @@ using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
-/// <summary>The body of <c>POST /api/bases/{baseId}/attacks</c>, as in DESIGN.md's contract.</summary>
+/// <summary>
+/// The body of <c>POST /api/bases/{baseId}/attacks</c>, as in DESIGN.md's contract. Attribution is
+/// <c>claimedBy</c> (a group claimed it) or <c>suspectedGroup</c> (officials point at a group), or neither.
+/// </summary>
 public sealed record RecordAttackRequest(
-    string? Kind,
+    IncidentKind? Kind,
     Guid? IncidentId,
     Instant? OccurredAt,
+    TimePrecision? Precision,
     int? Rounds,
     Impact? Impact,
     int? Killed,
     int? Injured,
     Affiliation? CasualtiesAffiliation,
     string? ClaimedBy,
+    string? SuspectedGroup,
     string? Source,
     Confidence? Confidence,
     string? Notes);
@@ -30,32 +35,38 @@ public static class RecordAttackEndpoint
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
         if (CommandResults.MissingFields(
-                ("occurredAt", request.OccurredAt), ("rounds", request.Rounds), ("impact", request.Impact), ("confidence", request.Confidence))
+                ("kind", request.Kind), ("occurredAt", request.OccurredAt), ("rounds", request.Rounds), ("impact", request.Impact),
+                ("confidence", request.Confidence))
             is { } missing)
         {
             return missing;
         }
 
-        if (request.Kind is not (null or "rocket"))
+        if (request.ClaimedBy is not null && request.SuspectedGroup is not null)
         {
-            return Results.ValidationProblem(
-                new Dictionary<string, string[]> { ["kind"] = [$"'{request.Kind}' is not a kind Posture records yet; this version records 'rocket'"] },
-                title: "The command is not valid");
+            return CommandResults.Invalid("suspectedGroup", "give claimedBy or suspectedGroup, not both");
         }
 
-        var command = new RecordRocketAttack(
-            baseId,
-            request.IncidentId ?? Guid.NewGuid(),
+        var (attribution, group) = (request.ClaimedBy, request.SuspectedGroup) switch
+        {
+            ({ } claimed, _) => (Attribution.Claimed, claimed),
+            (_, { } suspected) => (Attribution.Suspected, suspected),
+            _ => (Attribution.Unknown, (string?)null),
+        };
+        var report = new IncidentReport(
             request.OccurredAt!.Value,
+            request.Precision ?? TimePrecision.Exact,
             request.Rounds!.Value,
             request.Impact!.Value,
             request.Killed ?? 0,
             request.Injured ?? 0,
             request.CasualtiesAffiliation,
-            request.ClaimedBy,
+            attribution,
+            group,
             request.Source ?? "",
             request.Confidence!.Value,
             request.Notes);
+        var command = new RecordIncident(baseId, request.IncidentId ?? Guid.NewGuid(), request.Kind!.Value, report);
         var outcome = await bus.InvokeAsync<CommandOutcome>(command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Created(
             $"/api/sites/{baseId}",

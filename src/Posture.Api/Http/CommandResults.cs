@@ -27,6 +27,9 @@ public static class CommandResults
         };
     }
 
+    /// <summary>A 400 naming one field's problem, found before any command is sent.</summary>
+    public static IResult Invalid(string field, string problem) => Problem(Rejection.Invalid([new FieldProblem(field, problem)]));
+
     /// <summary>
     /// A 400 naming every required field the request left out, or null when all are there. Checked before any
     /// command is sent, so a missing number is never read as 0.

@@ -15,7 +15,7 @@ public static class DemoScript
     private static readonly Dictionary<string, Type> CommandTypes = new(StringComparer.Ordinal)
     {
         ["register-base"] = typeof(RegisterBase),
-        ["rocket-attack"] = typeof(RecordRocketAttack),
+        ["record-incident"] = typeof(RecordIncident),
     };
 
     private sealed record StepData(string Kind, string Title, JsonElement Command, string[] Reported, string[] Illustrative);

@@ -1,4 +1,5 @@
 using NodaTime;
+using Posture.Domain.Threats;
 
 namespace Posture.Domain.Bases;
 
@@ -6,25 +7,19 @@ namespace Posture.Domain.Bases;
 // is refused with a reason. They travel over the bus unchanged, whether they come from HTTP, the CLI or a peer.
 
 /// <summary>Make a site known to Posture.</summary>
-public sealed record RegisterBase(
-    Guid BaseId,
-    string Name,
-    string Country,
-    string Region,
-    double Latitude,
-    double Longitude);
+public sealed record RegisterBase(Guid BaseId, string Name, string Country, string Region, double Latitude, double Longitude);
 
-/// <summary>Record that rockets hit or landed near a base.</summary>
-public sealed record RecordRocketAttack(
-    Guid BaseId,
-    Guid IncidentId,
-    Instant OccurredAt,
-    int Rounds,
-    Impact Impact,
-    int Killed,
-    int Injured,
-    Affiliation? CasualtiesAffiliation,
-    string? ClaimedBy,
-    string Source,
-    Confidence Confidence,
-    string? Notes);
+/// <summary>Record a hostile incident of any kind at a base.</summary>
+public sealed record RecordIncident(Guid BaseId, Guid IncidentId, IncidentKind Kind, IncidentReport Report);
+
+/// <summary>Replace what an earlier report of an incident said, with the reason.</summary>
+public sealed record CorrectIncident(Guid BaseId, Guid IncidentId, IncidentReport Corrected, string Reason);
+
+/// <summary>Withdraw an incident that did not happen (or not at this base).</summary>
+public sealed record RetractIncident(Guid BaseId, Guid IncidentId, string Reason);
+
+/// <summary>An analyst's floor under the computed threat level, until it expires.</summary>
+public sealed record AssessThreat(Guid BaseId, ThreatLevel Level, string Reason, Instant ExpiresAt);
+
+/// <summary>A commander's force-protection condition for the base.</summary>
+public sealed record SetForceProtectionCondition(Guid BaseId, ForceProtectionCondition Condition, string Reason);

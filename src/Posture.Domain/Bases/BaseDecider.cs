@@ -6,6 +6,7 @@ namespace Posture.Domain.Bases;
 /// <summary>
 /// Pure decisions for the Base stream: given the current state (null when the stream does not exist), a command
 /// and the instant "now", produce events or a rejection. No I/O, no clock: the caller passes <c>now</c>.
+/// Field problems are named first, all at once; then existence (404), then business rules (409).
 /// </summary>
 public static class BaseDecider
 {
@@ -29,30 +30,14 @@ public static class BaseDecider
         }
 
         return Decision.Accept(new BaseRegistered(
-            command.BaseId,
-            command.Name.Trim(),
-            command.Country.Trim(),
-            command.Region.Trim(),
-            command.Latitude,
-            command.Longitude,
-            now));
+            command.BaseId, command.Name.Trim(), command.Country.Trim(), command.Region.Trim(), command.Latitude, command.Longitude, now));
     }
 
-    public static Decision Decide(RecordRocketAttack command, Base? state, Instant now)
+    public static Decision Decide(RecordIncident command, Base? state, Instant now)
     {
-        var checks = new FieldChecks()
+        var checks = command.Report.Check(now, new FieldChecks()
             .Require(command.IncidentId != Guid.Empty, "incidentId", "must not be the empty id")
-            .Require(command.OccurredAt <= now, "occurredAt", $"must not be in the future (now is {now})")
-            .NotNegative(command.Rounds, "rounds")
-            .NotNegative(command.Killed, "killed")
-            .NotNegative(command.Injured, "injured")
-            .Require(Enum.IsDefined(command.Impact), "impact", "is not a known impact")
-            .Require(Enum.IsDefined(command.Confidence), "confidence", "is not a known confidence")
-            .Require(command.CasualtiesAffiliation is null || Enum.IsDefined(command.CasualtiesAffiliation.Value),
-                "casualtiesAffiliation", "is not a known affiliation")
-            .OptionalText(command.ClaimedBy, "claimedBy")
-            .RequireText(command.Source, "source")
-            .OptionalText(command.Notes, "notes", Limits.LongText);
+            .Require(Enum.IsDefined(command.Kind), "kind", "is not a known kind of incident"));
         if (checks.Any)
         {
             return checks.ToRejection();
@@ -60,28 +45,109 @@ public static class BaseDecider
 
         if (state is null)
         {
-            return Rejection.NotFound($"no base with id {command.BaseId} is registered");
+            return UnknownBase(command.BaseId);
         }
 
-        if (state.IncidentIds.Contains(command.IncidentId))
+        if (state.Incidents.ContainsKey(command.IncidentId))
         {
             return Rejection.Conflict($"incident {command.IncidentId} is already recorded at {state.Name}");
         }
 
-        return Decision.Accept(new RocketAttackOccurred(
-            command.BaseId,
-            command.IncidentId,
-            command.OccurredAt,
-            command.Rounds,
-            command.Impact,
-            command.Killed,
-            command.Injured,
-            command.CasualtiesAffiliation,
-            NullIfBlank(command.ClaimedBy),
-            command.Source.Trim(),
-            command.Confidence,
-            NullIfBlank(command.Notes)));
+        var report = command.Report.Normalised();
+        return Decision.Accept(command.Kind switch
+        {
+            IncidentKind.Rocket => new RocketAttackOccurred(command.BaseId, command.IncidentId, report),
+            IncidentKind.Drone => new DroneAttackOccurred(command.BaseId, command.IncidentId, report),
+            IncidentKind.IndirectFire => new IndirectFireOccurred(command.BaseId, command.IncidentId, report),
+            IncidentKind.Ied => new IedDetonated(command.BaseId, command.IncidentId, report),
+            _ => new SmallArmsFireOccurred(command.BaseId, command.IncidentId, report),
+        });
     }
 
-    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+    public static Decision Decide(CorrectIncident command, Base? state, Instant now)
+    {
+        var checks = command.Corrected.Check(now, new FieldChecks().RequireText(command.Reason, "reason", Limits.LongText));
+        if (checks.Any)
+        {
+            return checks.ToRejection();
+        }
+
+        if (FindIncident(state, command.BaseId, command.IncidentId) is { } missing)
+        {
+            return missing;
+        }
+
+        var known = state!.Incidents[command.IncidentId];
+        if (known.Retracted)
+        {
+            return Rejection.Conflict($"incident {command.IncidentId} at {state.Name} was retracted; a retracted incident cannot be corrected");
+        }
+
+        var corrected = command.Corrected.Normalised();
+        if (corrected == known.Report)
+        {
+            return Rejection.Conflict($"the correction of incident {command.IncidentId} changes nothing");
+        }
+
+        return Decision.Accept(new IncidentCorrected(command.BaseId, command.IncidentId, corrected, command.Reason.Trim()));
+    }
+
+    public static Decision Decide(RetractIncident command, Base? state, Instant now)
+    {
+        var checks = new FieldChecks().RequireText(command.Reason, "reason", Limits.LongText);
+        if (checks.Any)
+        {
+            return checks.ToRejection();
+        }
+
+        if (FindIncident(state, command.BaseId, command.IncidentId) is { } missing)
+        {
+            return missing;
+        }
+
+        if (state!.Incidents[command.IncidentId].Retracted)
+        {
+            return Rejection.Conflict($"incident {command.IncidentId} at {state.Name} is already retracted");
+        }
+
+        return Decision.Accept(new IncidentRetracted(command.BaseId, command.IncidentId, command.Reason.Trim()));
+    }
+
+    public static Decision Decide(AssessThreat command, Base? state, Instant now)
+    {
+        var checks = new FieldChecks()
+            .Require(Enum.IsDefined(command.Level), "level", "is not a known threat level")
+            .RequireText(command.Reason, "reason", Limits.LongText)
+            .Require(command.ExpiresAt > now, "expiresAt", $"must be after now ({now})");
+        if (checks.Any)
+        {
+            return checks.ToRejection();
+        }
+
+        return state is null
+            ? UnknownBase(command.BaseId)
+            : Decision.Accept(new ThreatAssessed(command.BaseId, command.Level, command.Reason.Trim(), now, command.ExpiresAt));
+    }
+
+    public static Decision Decide(SetForceProtectionCondition command, Base? state, Instant now)
+    {
+        var checks = new FieldChecks()
+            .Require(Enum.IsDefined(command.Condition), "condition", "is not a known force-protection condition")
+            .RequireText(command.Reason, "reason", Limits.LongText);
+        if (checks.Any)
+        {
+            return checks.ToRejection();
+        }
+
+        return state is null
+            ? UnknownBase(command.BaseId)
+            : Decision.Accept(new ForceProtectionConditionSet(command.BaseId, command.Condition, command.Reason.Trim(), now));
+    }
+
+    private static Rejection UnknownBase(Guid baseId) => Rejection.NotFound($"no base with id {baseId} is registered");
+
+    private static Rejection? FindIncident(Base? state, Guid baseId, Guid incidentId) =>
+        state is null ? UnknownBase(baseId)
+        : state.Incidents.ContainsKey(incidentId) ? null
+        : Rejection.NotFound($"no incident {incidentId} is recorded at {state.Name}");
 }

@@ -1,5 +1,6 @@
 using NodaTime;
 using Posture.Domain.Common;
+using Posture.Domain.Threats;
 
 namespace Posture.Domain.Bases;
 
@@ -16,43 +17,56 @@ public sealed record BaseRegistered(
     double Longitude,
     Instant RegisteredAt) : IDomainEvent;
 
-/// <summary>Rockets (or other indirect munitions of the rocket kind) hit or landed near a base.</summary>
-public sealed record RocketAttackOccurred(
-    Guid BaseId,
-    Guid IncidentId,
-    Instant OccurredAt,
-    int Rounds,
-    Impact Impact,
-    int Killed,
-    int Injured,
-    Affiliation? CasualtiesAffiliation,
-    string? ClaimedBy,
-    string Source,
-    Confidence Confidence,
-    string? Notes) : IDomainEvent;
-
-/// <summary>Where the munitions of an incident landed, from least to most dangerous.</summary>
-public enum Impact
+/// <summary>A hostile incident at or near a base: what every incident event has in common.</summary>
+public interface IIncidentOccurred : IDomainEvent
 {
-    OpenArea,
-    Perimeter,
-    Inside,
-    OccupiedArea,
+    Guid BaseId { get; }
+
+    Guid IncidentId { get; }
+
+    IncidentReport Report { get; }
+
+    IncidentKind Kind { get; }
 }
 
-/// <summary>How sure the source of a report is.</summary>
-public enum Confidence
+/// <summary>Rockets hit or landed near a base.</summary>
+public sealed record RocketAttackOccurred(Guid BaseId, Guid IncidentId, IncidentReport Report) : IIncidentOccurred
 {
-    Confirmed,
-    Probable,
-    Unconfirmed,
+    public IncidentKind Kind => IncidentKind.Rocket;
 }
 
-/// <summary>Whose people the casualties of an incident were.</summary>
-public enum Affiliation
+/// <summary>Armed drones struck at or near a base.</summary>
+public sealed record DroneAttackOccurred(Guid BaseId, Guid IncidentId, IncidentReport Report) : IIncidentOccurred
 {
-    Contractor,
-    CoalitionMilitary,
-    HostNationMilitary,
-    Civilian,
+    public IncidentKind Kind => IncidentKind.Drone;
 }
+
+/// <summary>Mortar or artillery fire (indirect fire other than rockets) fell at or near a base.</summary>
+public sealed record IndirectFireOccurred(Guid BaseId, Guid IncidentId, IncidentReport Report) : IIncidentOccurred
+{
+    public IncidentKind Kind => IncidentKind.IndirectFire;
+}
+
+/// <summary>An improvised explosive device went off at or near a base (a convoy on its road included).</summary>
+public sealed record IedDetonated(Guid BaseId, Guid IncidentId, IncidentReport Report) : IIncidentOccurred
+{
+    public IncidentKind Kind => IncidentKind.Ied;
+}
+
+/// <summary>Small-arms fire was directed at a base or its people.</summary>
+public sealed record SmallArmsFireOccurred(Guid BaseId, Guid IncidentId, IncidentReport Report) : IIncidentOccurred
+{
+    public IncidentKind Kind => IncidentKind.SmallArms;
+}
+
+/// <summary>An earlier report of an incident was wrong in some way; this is what it should have said.</summary>
+public sealed record IncidentCorrected(Guid BaseId, Guid IncidentId, IncidentReport Corrected, string Reason) : IDomainEvent;
+
+/// <summary>An incident that was reported did not happen (or not at this base); it counts for nothing.</summary>
+public sealed record IncidentRetracted(Guid BaseId, Guid IncidentId, string Reason) : IDomainEvent;
+
+/// <summary>An analyst set a floor under the base's computed threat level, with a reason, until it expires.</summary>
+public sealed record ThreatAssessed(Guid BaseId, ThreatLevel Level, string Reason, Instant AssessedAt, Instant ExpiresAt) : IDomainEvent;
+
+/// <summary>A commander set the base's force-protection condition.</summary>
+public sealed record ForceProtectionConditionSet(Guid BaseId, ForceProtectionCondition Condition, string Reason, Instant SetAt) : IDomainEvent;

@@ -21,10 +21,10 @@ public sealed record SitePosture(
     public static SitePosture? Evolve(SitePosture? site, object @event) => (site, @event) switch
     {
         (null, BaseRegistered e) => new SitePosture(e.BaseId, e.Name, e.Country, e.Region, e.Latitude, e.Longitude, 0, null),
-        (not null, RocketAttackOccurred e) => site with
+        (not null, IIncidentOccurred e) => site with
         {
             IncidentCount = site.IncidentCount + 1,
-            LastIncidentAt = site.LastIncidentAt is { } last && last > e.OccurredAt ? last : e.OccurredAt,
+            LastIncidentAt = site.LastIncidentAt is { } last && last > e.Report.OccurredAt ? last : e.Report.OccurredAt,
         },
         _ => site,
     };

@@ -13,6 +13,14 @@ public static class EventCatalogue
     {
         [typeof(BaseRegistered)] = "base_registered",
         [typeof(RocketAttackOccurred)] = "rocket_attack_occurred",
+        [typeof(DroneAttackOccurred)] = "drone_attack_occurred",
+        [typeof(IndirectFireOccurred)] = "indirect_fire_occurred",
+        [typeof(IedDetonated)] = "ied_detonated",
+        [typeof(SmallArmsFireOccurred)] = "small_arms_fire_occurred",
+        [typeof(IncidentCorrected)] = "incident_corrected",
+        [typeof(IncidentRetracted)] = "incident_retracted",
+        [typeof(ThreatAssessed)] = "threat_assessed",
+        [typeof(ForceProtectionConditionSet)] = "force_protection_condition_set",
     };
 
     public static void Register(IEventStoreOptions events)

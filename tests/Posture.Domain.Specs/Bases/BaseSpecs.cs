@@ -15,6 +15,16 @@ public abstract class BaseSpecs
     protected static readonly BaseRegistered BaladRegistered =
         new(Balad, "Balad Air Base", "Iraq", "Salah al-Din", 33.9333, 44.3667, Instant.FromUtc(2020, 1, 1, 0, 0));
 
+    protected static readonly Guid SeedIncident = Guid.Parse("20210220-0000-4000-8000-00000000ba1d");
+
+    /// <summary>The seed story's report: at least four rockets on Saturday evening, open area near the perimeter, one contractor injured.</summary>
+    protected static IncidentReport SeedReport(
+        Instant? occurredAt = null, int rounds = 4, int killed = 0, int injured = 1, string source = "Iraqi military statement", string? notes = null) =>
+        new(occurredAt ?? Instant.FromUtc(2021, 2, 20, 17, 30), TimePrecision.Hour, rounds, Impact.OpenArea, killed, injured,
+            Affiliation.Contractor, Attribution.Unknown, null, source, Confidence.Confirmed, notes);
+
+    protected static readonly RocketAttackOccurred SeedAttack = new(Balad, SeedIncident, SeedReport());
+
     protected static Base? Given(params object[] history) => history.Aggregate((Base?)null, Base.Evolve);
 
     protected static void ThenEvents(Decision decision, params object[] expected)

@@ -10,7 +10,7 @@ public sealed class when_a_site_posture_is_built
     private static readonly BaseRegistered Registered = new(Balad, "Balad Air Base", "Iraq", "Salah al-Din", 33.9333, 44.3667, Instant.FromUtc(2021, 2, 1, 0, 0));
 
     private static RocketAttackOccurred Attack(Instant at) =>
-        new(Balad, Guid.NewGuid(), at, 4, Impact.Perimeter, 0, 1, null, null, "AP", Confidence.Probable, null);
+        new(Balad, Guid.NewGuid(), new IncidentReport(at, TimePrecision.Exact, 4, Impact.Perimeter, 0, 1, null, Attribution.Unknown, null, "AP", Confidence.Probable, null));
 
     private static SitePosture? Fold(params object[] history) => history.Aggregate((SitePosture?)null, SitePosture.Evolve);
 

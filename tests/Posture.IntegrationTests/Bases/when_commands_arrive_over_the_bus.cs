@@ -16,9 +16,10 @@ public sealed class when_commands_arrive_over_the_bus(PostureHost host) : Postur
 
     private IMessageBus Bus => Host.Alba.Services.GetRequiredService<IMessageBus>();
 
-    private static RecordRocketAttack ErbilAttack(Instant occurredAt) => new(
-        Erbil, Guid.NewGuid(), occurredAt, 14, Impact.Inside, 1, 9, Affiliation.Contractor, "Awliya al-Dam",
-        "AP", Confidence.Confirmed, "A foreign civilian contractor killed; wounded first reported as six, then nine.");
+    private static RecordIncident ErbilAttack(Instant occurredAt) => new(
+        Erbil, Guid.NewGuid(), IncidentKind.Rocket,
+        new IncidentReport(occurredAt, TimePrecision.Hour, 3, Impact.Inside, 1, 9, Affiliation.Contractor, Attribution.Claimed, "Awliya al-Dam",
+            "AP", Confidence.Confirmed, "A foreign civilian contractor killed; wounded first reported as six, then nine."));
 
     [Fact]
     public async Task a_base_and_an_attack_are_recorded_and_the_read_model_follows()

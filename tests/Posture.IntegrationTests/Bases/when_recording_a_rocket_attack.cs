@@ -47,9 +47,10 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
         var events = await session.Events.FetchStreamAsync(Requests.Balad);
         events.Select(e => e.EventTypeName).ShouldBe(["base_registered", "rocket_attack_occurred"]);
         var attack = events[1].Data.ShouldBeOfType<RocketAttackOccurred>();
-        attack.OccurredAt.ShouldBe(Instant.FromUtc(2021, 2, 20, 17, 30));
-        attack.Impact.ShouldBe(Impact.Perimeter);
-        attack.CasualtiesAffiliation.ShouldBe(Affiliation.Contractor);
+        attack.Report.OccurredAt.ShouldBe(Instant.FromUtc(2021, 2, 20, 17, 30));
+        attack.Report.Impact.ShouldBe(Impact.Perimeter);
+        attack.Report.CasualtiesAffiliation.ShouldBe(Affiliation.Contractor);
+        attack.Report.Attribution.ShouldBe(Attribution.Unknown);
     }
 
     [Fact]
@@ -72,7 +73,7 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
         { "negative casualties", "injured", JsonValue.Create(-3) },
         { "rounds missing", "rounds", null },
         { "impact missing", "impact", null },
-        { "a kind not recorded yet", "kind", JsonValue.Create("drone") },
+        { "kind missing", "kind", null },
     };
 
     [Theory]
@@ -104,6 +105,7 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
     }
 
     [Theory]
+    [InlineData("{\"kind\": \"catapult\"}")]
     [InlineData("{\"occurredAt\": \"yesterday\", \"rounds\": 4}")]
     [InlineData("{\"impact\": \"somewhere\"}")]
     [InlineData("{\"rounds\": 4, \"colour\": \"red\"}")]
@@ -117,6 +119,45 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
             s.StatusCodeShouldBe(400);
         });
         (await Host.EventCountAsync()).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task an_attack_both_claimed_and_suspected_is_a_400()
+    {
+        var body = Requests.SeedAttackBody();
+        body["claimedBy"] = "Awliya al-Dam";
+        body["suspectedGroup"] = "a PMF-linked group";
+        var result = await Host.Alba.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(AttacksUrl(Requests.Balad));
+            s.StatusCodeShouldBe(400);
+        });
+        (await result.ReadAsJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("suspectedGroup", out _).ShouldBeTrue();
+        (await Host.EventCountAsync()).ShouldBe(1);
+    }
+
+    [Theory]
+    [InlineData("drone", "drone_attack_occurred")]
+    [InlineData("indirect-fire", "indirect_fire_occurred")]
+    [InlineData("ied", "ied_detonated")]
+    [InlineData("small-arms", "small_arms_fire_occurred")]
+    public async Task each_kind_is_stored_as_its_own_event(string kind, string storedName)
+    {
+        var body = Requests.SeedAttackBody();
+        body["kind"] = kind;
+        body["suspectedGroup"] = "a PMF-linked group";
+        await Host.Alba.Scenario(s =>
+        {
+            s.Post.Json(body).ToUrl(AttacksUrl(Requests.Balad));
+            s.StatusCodeShouldBe(201);
+        });
+
+        await using var session = Host.Store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(Requests.Balad);
+        events[^1].EventTypeName.ShouldBe(storedName);
+        var incident = events[^1].Data.ShouldBeAssignableTo<IIncidentOccurred>()!;
+        incident.Report.Attribution.ShouldBe(Attribution.Suspected);
+        incident.Report.AttributedTo.ShouldBe("a PMF-linked group");
     }
 
     [Fact]

@@ -14,7 +14,15 @@ public sealed class stored_event_names_are_a_contract
         EventCatalogue.StoredNames.OrderBy(p => p.Value).Select(p => $"{p.Key.Name} = {p.Value}").ShouldBe(
         [
             "BaseRegistered = base_registered",
+            "DroneAttackOccurred = drone_attack_occurred",
+            "ForceProtectionConditionSet = force_protection_condition_set",
+            "IedDetonated = ied_detonated",
+            "IncidentCorrected = incident_corrected",
+            "IncidentRetracted = incident_retracted",
+            "IndirectFireOccurred = indirect_fire_occurred",
             "RocketAttackOccurred = rocket_attack_occurred",
+            "SmallArmsFireOccurred = small_arms_fire_occurred",
+            "ThreatAssessed = threat_assessed",
         ]);
 
     [Fact]

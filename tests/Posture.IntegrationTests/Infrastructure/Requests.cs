@@ -27,6 +27,7 @@ public static class Requests
         ["killed"] = 0,
         ["injured"] = 1,
         ["casualtiesAffiliation"] = "contractor",
+        ["claimedBy"] = null,
         ["source"] = "Iraqi military statement",
         ["confidence"] = "confirmed",
     };

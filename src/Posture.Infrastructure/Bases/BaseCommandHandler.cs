@@ -1,0 +1,31 @@
+using Marten;
+using NodaTime;
+using Posture.Domain.Bases;
+using Posture.Infrastructure.Bus;
+
+namespace Posture.Infrastructure.Bases;
+
+/// <summary>
+/// Wolverine handlers for the Base stream: each only adapts the bus to the domain's decision (see
+/// <see cref="StreamDecisions.DecideAsync{T}"/>).
+/// </summary>
+public static class BaseCommandHandler
+{
+    public static Task<CommandOutcome> Handle(RegisterBase command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+
+    public static Task<CommandOutcome> Handle(RecordIncident command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+
+    public static Task<CommandOutcome> Handle(CorrectIncident command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+
+    public static Task<CommandOutcome> Handle(RetractIncident command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+
+    public static Task<CommandOutcome> Handle(AssessThreat command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+
+    public static Task<CommandOutcome> Handle(SetForceProtectionCondition command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+}
