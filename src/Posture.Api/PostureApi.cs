@@ -45,6 +45,7 @@ public static class PostureApi
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
         builder.Services.AddExceptionHandler<StorageConflictHandler>();
         return builder;
     }
@@ -56,6 +57,7 @@ public static class PostureApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapWolverineEndpoints();
+        app.MapOpenApi();
     }
 
     public static async Task<int> RunAsync(string[] args)

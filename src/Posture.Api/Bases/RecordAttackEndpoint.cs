@@ -42,17 +42,11 @@ public static class RecordAttackEndpoint
             return missing;
         }
 
-        if (request.ClaimedBy is not null && request.SuspectedGroup is not null)
+        if (AttributionFields.Read(request.ClaimedBy, request.SuspectedGroup) is not { } attributed)
         {
-            return CommandResults.Invalid("suspectedGroup", "give claimedBy or suspectedGroup, not both");
+            return AttributionFields.BothGiven;
         }
 
-        var (attribution, group) = (request.ClaimedBy, request.SuspectedGroup) switch
-        {
-            ({ } claimed, _) => (Attribution.Claimed, claimed),
-            (_, { } suspected) => (Attribution.Suspected, suspected),
-            _ => (Attribution.Unknown, (string?)null),
-        };
         var report = new IncidentReport(
             request.OccurredAt!.Value,
             request.Precision ?? TimePrecision.Exact,
@@ -61,8 +55,8 @@ public static class RecordAttackEndpoint
             request.Killed ?? 0,
             request.Injured ?? 0,
             request.CasualtiesAffiliation,
-            attribution,
-            group,
+            attributed.Attribution ?? Attribution.Unknown,
+            attributed.Group,
             request.Source ?? "",
             request.Confidence!.Value,
             request.Notes);
@@ -72,4 +66,23 @@ public static class RecordAttackEndpoint
             $"/api/sites/{baseId}",
             new { baseId, incidentId = command.IncidentId, version = ok.Version }));
     }
+}
+
+/// <summary>
+/// How HTTP bodies name who is held responsible: <c>claimedBy</c> (a group claimed it) or <c>suspectedGroup</c>
+/// (officials point at a group), never both; neither leaves the attribution as it is (unknown for a new report).
+/// </summary>
+public static class AttributionFields
+{
+    public static IResult BothGiven => CommandResults.Invalid("suspectedGroup", "give claimedBy or suspectedGroup, not both");
+
+    /// <summary>The attribution the fields say, or null when both are given.</summary>
+    public static (Attribution? Attribution, string? Group)? Read(string? claimedBy, string? suspectedGroup) =>
+        (claimedBy, suspectedGroup) switch
+        {
+            ({ }, { }) => null,
+            ({ } claimed, _) => (Attribution.Claimed, claimed),
+            (_, { } suspected) => (Attribution.Suspected, suspected),
+            _ => ((Attribution?)null, (string?)null),
+        };
 }

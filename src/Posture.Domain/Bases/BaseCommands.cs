@@ -12,8 +12,8 @@ public sealed record RegisterBase(Guid BaseId, string Name, string Country, stri
 /// <summary>Record a hostile incident of any kind at a base.</summary>
 public sealed record RecordIncident(Guid BaseId, Guid IncidentId, IncidentKind Kind, IncidentReport Report);
 
-/// <summary>Replace what an earlier report of an incident said, with the reason.</summary>
-public sealed record CorrectIncident(Guid BaseId, Guid IncidentId, IncidentReport Corrected, string Reason);
+/// <summary>Correct what an earlier report of an incident said: the fields that change, and the reason.</summary>
+public sealed record CorrectIncident(Guid BaseId, Guid IncidentId, IncidentChanges Changes, string Reason);
 
 /// <summary>Withdraw an incident that did not happen (or not at this base).</summary>
 public sealed record RetractIncident(Guid BaseId, Guid IncidentId, string Reason);

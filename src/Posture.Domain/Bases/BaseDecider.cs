@@ -66,7 +66,9 @@ public static class BaseDecider
 
     public static Decision Decide(CorrectIncident command, Base? state, Instant now)
     {
-        var checks = command.Corrected.Check(now, new FieldChecks().RequireText(command.Reason, "reason", Limits.LongText));
+        var checks = new FieldChecks()
+            .RequireText(command.Reason, "reason", Limits.LongText)
+            .Require(!command.Changes.ChangesNothing, "changes", "name at least one field to correct");
         if (checks.Any)
         {
             return checks.ToRejection();
@@ -83,7 +85,14 @@ public static class BaseDecider
             return Rejection.Conflict($"incident {command.IncidentId} at {state.Name} was retracted; a retracted incident cannot be corrected");
         }
 
-        var corrected = command.Corrected.Normalised();
+        var corrected = known.Report.With(command.Changes);
+        var reportChecks = corrected.Check(now);
+        if (reportChecks.Any)
+        {
+            return reportChecks.ToRejection();
+        }
+
+        corrected = corrected.Normalised();
         if (corrected == known.Report)
         {
             return Rejection.Conflict($"the correction of incident {command.IncidentId} changes nothing");

@@ -91,6 +91,26 @@ public sealed record IncidentReport(
             .Require(Enum.IsDefined(Confidence), "confidence", "is not a known confidence")
             .OptionalText(Notes, "notes", Limits.LongText);
 
+    /// <summary>This report with the fields a correction names replaced; fields it leaves out stay as they were.</summary>
+    public IncidentReport With(IncidentChanges changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var attribution = changes.Attribution ?? Attribution;
+        return new IncidentReport(
+            changes.OccurredAt ?? OccurredAt,
+            changes.Precision ?? Precision,
+            changes.Rounds ?? Rounds,
+            changes.Impact ?? Impact,
+            changes.Killed ?? Killed,
+            changes.Injured ?? Injured,
+            changes.CasualtiesAffiliation ?? CasualtiesAffiliation,
+            attribution,
+            changes.AttributedTo ?? (attribution == Attribution.Unknown ? null : AttributedTo),
+            changes.Source ?? Source,
+            changes.Confidence ?? Confidence,
+            changes.Notes ?? Notes);
+    }
+
     /// <summary>The report as it is recorded: text trimmed, blank optional text absent, no group when unknown.</summary>
     public IncidentReport Normalised() => this with
     {
@@ -98,4 +118,25 @@ public sealed record IncidentReport(
         Source = Source.Trim(),
         Notes = Text.NullIfBlank(Notes),
     };
+}
+
+/// <summary>
+/// The fields a correction changes; a null field keeps what the report said. (A correction cannot clear an
+/// optional field back to "absent"; a retraction and a new report can.)
+/// </summary>
+public sealed record IncidentChanges(
+    Instant? OccurredAt = null,
+    TimePrecision? Precision = null,
+    int? Rounds = null,
+    Impact? Impact = null,
+    int? Killed = null,
+    int? Injured = null,
+    Affiliation? CasualtiesAffiliation = null,
+    Attribution? Attribution = null,
+    string? AttributedTo = null,
+    string? Source = null,
+    Confidence? Confidence = null,
+    string? Notes = null)
+{
+    public bool ChangesNothing => this == new IncidentChanges();
 }

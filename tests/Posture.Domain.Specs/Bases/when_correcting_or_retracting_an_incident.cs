@@ -7,24 +7,48 @@ namespace Posture.Domain.Specs.Bases;
 public sealed class when_correcting_or_retracting_an_incident : BaseSpecs
 {
     /// <summary>Erbil's wounded were first reported as six, then nine: the same shape here, one injured becomes three.</summary>
-    private static readonly IncidentReport Revised = SeedReport(injured: 3);
+    private static readonly IncidentChanges Revised = new(Injured: 3);
 
     [Fact]
     public void a_correction_records_the_whole_corrected_report_and_why() =>
         ThenEvents(
             BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, Revised, " AP revised the wounded "), Given(BaladRegistered, SeedAttack), Now),
-            new IncidentCorrected(Balad, SeedIncident, Revised, "AP revised the wounded"));
+            new IncidentCorrected(Balad, SeedIncident, SeedReport(injured: 3), "AP revised the wounded"));
+
+    [Fact]
+    public void fields_a_correction_leaves_out_keep_what_the_report_said()
+    {
+        var corrected = BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, new IncidentChanges(Rounds: 3, Source: "Reuters"), "Reuters counted three"),
+            Given(BaladRegistered, SeedAttack), Now).Events.OfType<IncidentCorrected>().Single().Corrected;
+        corrected.ShouldBe(SeedReport(rounds: 3, source: "Reuters"));
+    }
+
+    [Fact]
+    public void a_correction_that_claims_the_attack_names_the_group()
+    {
+        var changes = new IncidentChanges(Attribution: Attribution.Claimed);
+        ThenInvalid(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, changes, "claimed"), Given(BaladRegistered, SeedAttack), Now), "attributedTo");
+        var claimed = BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, changes with { AttributedTo = "Awliya al-Dam" }, "claimed"),
+            Given(BaladRegistered, SeedAttack), Now).Events.OfType<IncidentCorrected>().Single().Corrected;
+        claimed.Attribution.ShouldBe(Attribution.Claimed);
+        claimed.AttributedTo.ShouldBe("Awliya al-Dam");
+    }
+
+    [Fact]
+    public void a_correction_naming_no_field_is_refused() =>
+        ThenInvalid(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, new IncidentChanges(), "nothing"), Given(BaladRegistered, SeedAttack), Now),
+            "changes");
 
     [Fact]
     public void the_state_then_holds_the_corrected_report()
     {
-        var state = Given(BaladRegistered, SeedAttack, new IncidentCorrected(Balad, SeedIncident, Revised, "revised")).ShouldNotBeNull();
+        var state = Given(BaladRegistered, SeedAttack, new IncidentCorrected(Balad, SeedIncident, SeedReport(injured: 3), "revised")).ShouldNotBeNull();
         state.Incidents[SeedIncident].Report.Injured.ShouldBe(3);
     }
 
     [Fact]
     public void a_correction_that_changes_nothing_is_a_conflict() =>
-        ThenRefused(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, SeedReport(), "same"), Given(BaladRegistered, SeedAttack), Now),
+        ThenRefused(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, new IncidentChanges(Rounds: 4), "same"), Given(BaladRegistered, SeedAttack), Now),
             RejectionKind.Conflict).Reason.ShouldContain("changes nothing");
 
     [Fact]
@@ -38,9 +62,13 @@ public sealed class when_correcting_or_retracting_an_incident : BaseSpecs
             .Reason.ShouldContain("no base");
 
     [Fact]
-    public void a_correction_needs_a_reason_and_a_valid_report() =>
-        ThenInvalid(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, SeedReport(rounds: -1), ""), Given(BaladRegistered, SeedAttack), Now),
-            "reason", "rounds");
+    public void a_correction_needs_a_reason() =>
+        ThenInvalid(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, Revised, ""), Given(BaladRegistered, SeedAttack), Now), "reason");
+
+    [Fact]
+    public void a_correction_to_impossible_values_is_refused() =>
+        ThenInvalid(BaseDecider.Decide(new CorrectIncident(Balad, SeedIncident, new IncidentChanges(Rounds: -1, OccurredAt: Now + NodaTime.Duration.FromHours(1)), "x"),
+            Given(BaladRegistered, SeedAttack), Now), "rounds", "occurredAt");
 
     [Fact]
     public void a_retraction_records_why() =>

@@ -1,0 +1,47 @@
+using NodaTime;
+using Posture.Api.Http;
+using Posture.Domain.Bases;
+using Posture.Infrastructure.Bus;
+using Wolverine;
+using Wolverine.Http;
+
+namespace Posture.Api.Bases;
+
+/// <summary>
+/// The body of <c>POST /api/bases/{baseId}/incidents/{incidentId}/corrections</c>: the fields that were wrong, with
+/// their right values, and why. Fields left out keep what the report said.
+/// </summary>
+public sealed record CorrectIncidentRequest(
+    Instant? OccurredAt,
+    TimePrecision? Precision,
+    int? Rounds,
+    Impact? Impact,
+    int? Killed,
+    int? Injured,
+    Affiliation? CasualtiesAffiliation,
+    string? ClaimedBy,
+    string? SuspectedGroup,
+    string? Source,
+    Confidence? Confidence,
+    string? Notes,
+    string? Reason);
+
+public static class CorrectIncidentEndpoint
+{
+    [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/corrections")]
+    public static async Task<IResult> Post(Guid baseId, Guid incidentId, CorrectIncidentRequest request, IMessageBus bus)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(bus);
+        if (AttributionFields.Read(request.ClaimedBy, request.SuspectedGroup) is not { } attributed)
+        {
+            return AttributionFields.BothGiven;
+        }
+
+        var changes = new IncidentChanges(
+            request.OccurredAt, request.Precision, request.Rounds, request.Impact, request.Killed, request.Injured, request.CasualtiesAffiliation,
+            attributed.Attribution, attributed.Group, request.Source, request.Confidence, request.Notes);
+        var outcome = await bus.InvokeAsync<CommandOutcome>(new CorrectIncident(baseId, incidentId, changes, request.Reason ?? "")).ConfigureAwait(false);
+        return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
+    }
+}
