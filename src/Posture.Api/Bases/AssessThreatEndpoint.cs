@@ -1,10 +1,6 @@
 using NodaTime;
-using Posture.Api.Http;
 using Posture.Domain.Bases;
 using Posture.Domain.Threats;
-using Posture.Infrastructure.Bus;
-using Wolverine;
-using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
@@ -14,7 +10,7 @@ public sealed record AssessThreatRequest(ThreatLevel? Level, string? Reason, Ins
 public static class AssessThreatEndpoint
 {
     [WolverinePost("/api/bases/{baseId}/assessments")]
-    public static async Task<IResult> Post(Guid baseId, AssessThreatRequest request, IMessageBus bus)
+    public static async Task<IResult> Post(Guid baseId, AssessThreatRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
@@ -23,8 +19,8 @@ public static class AssessThreatEndpoint
             return missing;
         }
 
-        var outcome = await bus.InvokeAsync<CommandOutcome>(
-            new AssessThreat(baseId, request.Level!.Value, request.Reason ?? "", request.ExpiresAt!.Value)).ConfigureAwait(false);
+        var command = new AssessThreat(baseId, request.Level!.Value, request.Reason ?? "", request.ExpiresAt!.Value);
+        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, version = ok.Version }));
     }
 }

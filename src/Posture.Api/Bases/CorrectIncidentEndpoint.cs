@@ -1,9 +1,5 @@
 using NodaTime;
-using Posture.Api.Http;
 using Posture.Domain.Bases;
-using Posture.Infrastructure.Bus;
-using Wolverine;
-using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
@@ -29,7 +25,7 @@ public sealed record CorrectIncidentRequest(
 public static class CorrectIncidentEndpoint
 {
     [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/corrections")]
-    public static async Task<IResult> Post(Guid baseId, Guid incidentId, CorrectIncidentRequest request, IMessageBus bus)
+    public static async Task<IResult> Post(Guid baseId, Guid incidentId, CorrectIncidentRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
@@ -41,7 +37,8 @@ public static class CorrectIncidentEndpoint
         var changes = new IncidentChanges(
             request.OccurredAt, request.Precision, request.Rounds, request.Impact, request.Killed, request.Injured, request.CasualtiesAffiliation,
             attributed.Attribution, attributed.Group, request.Source, request.Confidence, request.Notes);
-        var outcome = await bus.InvokeAsync<CommandOutcome>(new CorrectIncident(baseId, incidentId, changes, request.Reason ?? "")).ConfigureAwait(false);
+        var command = new CorrectIncident(baseId, incidentId, changes, request.Reason ?? "");
+        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
     }
 }

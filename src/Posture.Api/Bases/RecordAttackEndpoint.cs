@@ -1,9 +1,5 @@
 using NodaTime;
-using Posture.Api.Http;
 using Posture.Domain.Bases;
-using Posture.Infrastructure.Bus;
-using Wolverine;
-using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
@@ -30,7 +26,7 @@ public sealed record RecordAttackRequest(
 public static class RecordAttackEndpoint
 {
     [WolverinePost("/api/bases/{baseId}/attacks")]
-    public static async Task<IResult> Post(Guid baseId, RecordAttackRequest request, IMessageBus bus)
+    public static async Task<IResult> Post(Guid baseId, RecordAttackRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
@@ -61,7 +57,7 @@ public static class RecordAttackEndpoint
             request.Confidence!.Value,
             request.Notes);
         var command = new RecordIncident(baseId, request.IncidentId ?? Guid.NewGuid(), request.Kind!.Value, report);
-        var outcome = await bus.InvokeAsync<CommandOutcome>(command).ConfigureAwait(false);
+        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Created(
             $"/api/sites/{baseId}",
             new { baseId, incidentId = command.IncidentId, version = ok.Version }));

@@ -1,8 +1,4 @@
-using Posture.Api.Http;
 using Posture.Domain.Bases;
-using Posture.Infrastructure.Bus;
-using Wolverine;
-using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
@@ -12,7 +8,7 @@ public sealed record RegisterBaseRequest(Guid? Id, string? Name, string? Country
 public static class RegisterBaseEndpoint
 {
     [WolverinePost("/api/bases")]
-    public static async Task<IResult> Post(RegisterBaseRequest request, IMessageBus bus)
+    public static async Task<IResult> Post(RegisterBaseRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
@@ -23,7 +19,7 @@ public static class RegisterBaseEndpoint
 
         var command = new RegisterBase(
             request.Id ?? Guid.NewGuid(), request.Name ?? "", request.Country ?? "", request.Region ?? "", request.Latitude!.Value, request.Longitude!.Value);
-        var outcome = await bus.InvokeAsync<CommandOutcome>(command).ConfigureAwait(false);
+        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Created($"/api/sites/{ok.StreamId}", new { id = ok.StreamId, version = ok.Version }));
     }
 }

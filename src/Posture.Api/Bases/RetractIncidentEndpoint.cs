@@ -1,8 +1,4 @@
-using Posture.Api.Http;
 using Posture.Domain.Bases;
-using Posture.Infrastructure.Bus;
-using Wolverine;
-using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
@@ -12,11 +8,12 @@ public sealed record RetractIncidentRequest(string? Reason);
 public static class RetractIncidentEndpoint
 {
     [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/retractions")]
-    public static async Task<IResult> Post(Guid baseId, Guid incidentId, RetractIncidentRequest request, IMessageBus bus)
+    public static async Task<IResult> Post(Guid baseId, Guid incidentId, RetractIncidentRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
-        var outcome = await bus.InvokeAsync<CommandOutcome>(new RetractIncident(baseId, incidentId, request.Reason ?? "")).ConfigureAwait(false);
+        var command = new RetractIncident(baseId, incidentId, request.Reason ?? "");
+        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
     }
 }

@@ -1,9 +1,5 @@
-using Posture.Api.Http;
 using Posture.Domain.Bases;
 using Posture.Domain.Threats;
-using Posture.Infrastructure.Bus;
-using Wolverine;
-using Wolverine.Http;
 
 namespace Posture.Api.Bases;
 
@@ -13,7 +9,7 @@ public sealed record SetFpconRequest(ForceProtectionCondition? Condition, string
 public static class SetFpconEndpoint
 {
     [WolverinePost("/api/bases/{baseId}/fpcon")]
-    public static async Task<IResult> Post(Guid baseId, SetFpconRequest request, IMessageBus bus)
+    public static async Task<IResult> Post(Guid baseId, SetFpconRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
@@ -22,8 +18,8 @@ public static class SetFpconEndpoint
             return missing;
         }
 
-        var outcome = await bus.InvokeAsync<CommandOutcome>(
-            new SetForceProtectionCondition(baseId, request.Condition!.Value, request.Reason ?? "")).ConfigureAwait(false);
+        var command = new SetForceProtectionCondition(baseId, request.Condition!.Value, request.Reason ?? "");
+        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, version = ok.Version }));
     }
 }

@@ -1,6 +1,5 @@
 using Marten;
 using Posture.Domain.Sites;
-using Wolverine.Http;
 
 namespace Posture.Api.Sites;
 

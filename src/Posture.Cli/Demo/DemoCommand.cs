@@ -5,7 +5,6 @@ using Posture.Cli.Hosting;
 using Posture.Cli.Sites;
 using Posture.Domain.Common;
 using Posture.Domain.Sites;
-using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -31,7 +30,7 @@ public sealed class DemoCommand(CliEnvironment environment) : AsyncCommand<Postu
 
         foreach (var step in steps)
         {
-            var outcome = await runtime.Bus.InvokeAsync<CommandOutcome>(step.Command, cancellationToken);
+            var outcome = await runtime.SendAsync(step.Command, cancellationToken);
             switch (outcome.Rejection)
             {
                 case null:

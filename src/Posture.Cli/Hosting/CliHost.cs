@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Posture.Infrastructure;
+using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Storage;
 using Wolverine;
 
@@ -14,6 +15,14 @@ namespace Posture.Cli.Hosting;
 /// </summary>
 public static class CliHost
 {
+    /// <summary>The CLI's user: <c>Posture:User</c> (env <c>POSTURE_USER</c>), else the operating-system account.</summary>
+    public static string CallerName(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var configured = configuration["Posture:User"] ?? Environment.GetEnvironmentVariable("POSTURE_USER");
+        return string.IsNullOrWhiteSpace(configured) ? $"cli:{Environment.UserName}" : configured.Trim();
+    }
+
     public static async Task<CliRuntime> StartAsync(CliEnvironment environment, PostureSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(environment);
@@ -47,7 +56,7 @@ public static class CliHost
             builder.UseWolverine(PostureServices.ConfigureBus);
             host = builder.Build();
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
-            return new CliRuntime(host, database.Description);
+            return new CliRuntime(host, database.Description, CallerName(builder.Configuration));
         }
         catch
         {
@@ -66,8 +75,14 @@ public static class CliHost
 }
 
 /// <summary>A started CLI host; disposing it stops the bus and, if Posture started one, the private PostgreSQL.</summary>
-public sealed class CliRuntime(IHost host, string databaseDescription) : IAsyncDisposable
+public sealed class CliRuntime(IHost host, string databaseDescription, string caller) : IAsyncDisposable
 {
+    /// <summary>Who the CLI's commands are recorded as sent by.</summary>
+    public string Caller { get; } = caller;
+
+    /// <summary>Sends a command on the bus as <see cref="Caller"/> and waits for its outcome.</summary>
+    public Task<CommandOutcome> SendAsync(object command, CancellationToken cancellation) => Bus.SendCommandAsync(command, Caller, cancellation);
+
     public IServiceProvider Services => host.Services;
 
     public IMessageBus Bus => host.Services.GetRequiredService<IMessageBus>();

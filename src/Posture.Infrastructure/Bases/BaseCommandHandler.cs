@@ -2,6 +2,7 @@ using Marten;
 using NodaTime;
 using Posture.Domain.Bases;
 using Posture.Infrastructure.Bus;
+using Wolverine;
 
 namespace Posture.Infrastructure.Bases;
 
@@ -11,21 +12,21 @@ namespace Posture.Infrastructure.Bases;
 /// </summary>
 public static class BaseCommandHandler
 {
-    public static Task<CommandOutcome> Handle(RegisterBase command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
-        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+    public static Task<CommandOutcome> Handle(RegisterBase command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 
-    public static Task<CommandOutcome> Handle(RecordIncident command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
-        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+    public static Task<CommandOutcome> Handle(RecordIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 
-    public static Task<CommandOutcome> Handle(CorrectIncident command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
-        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+    public static Task<CommandOutcome> Handle(CorrectIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 
-    public static Task<CommandOutcome> Handle(RetractIncident command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
-        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+    public static Task<CommandOutcome> Handle(RetractIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 
-    public static Task<CommandOutcome> Handle(AssessThreat command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
-        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+    public static Task<CommandOutcome> Handle(AssessThreat command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 
-    public static Task<CommandOutcome> Handle(SetForceProtectionCondition command, IDocumentSession session, IClock clock, CancellationToken cancellation) =>
-        session.DecideAsync<Base>(command.BaseId, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
+    public static Task<CommandOutcome> Handle(SetForceProtectionCondition command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
+        session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 }

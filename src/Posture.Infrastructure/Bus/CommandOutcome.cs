@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using NodaTime;
 using Posture.Domain.Common;
+using Wolverine;
 
 namespace Posture.Infrastructure.Bus;
 
@@ -26,12 +27,22 @@ public static class StreamDecisions
     /// transactional middleware commits the session.
     /// </summary>
     public static async Task<CommandOutcome> DecideAsync<T>(
-        this IDocumentSession session, Guid streamId, IClock clock, Func<T?, Instant, Decision> decide, CancellationToken cancellation)
+        this IDocumentSession session, Guid streamId, IMessageContext context, IClock clock, Func<T?, Instant, Decision> decide,
+        CancellationToken cancellation)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(decide);
+        // Who, and which command: recorded as Marten metadata on every event this command appends.
+        session.LastModifiedBy = Callers.Of(context);
+        if (context.Envelope is { } envelope)
+        {
+            session.CausationId = envelope.Id.ToString();
+            session.CorrelationId = envelope.CorrelationId ?? envelope.Id.ToString();
+        }
+
         var stream = await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
         return stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
     }

@@ -22,7 +22,9 @@ public static class PostureStore
 
         EventCatalogue.Register(options.Events);
         // Who recorded an event, and the correlation and causation ids of the command that produced it.
+        // (EnableAll covers correlation, causation and headers; the user name is switched on by itself.)
         options.Events.MetadataConfig.EnableAll();
+        options.Events.MetadataConfig.UserNameEnabled = true;
 
         // The decision state of each aggregate is folded live from its stream when a command needs it.
         options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);

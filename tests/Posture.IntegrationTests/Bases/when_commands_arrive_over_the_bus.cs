@@ -53,6 +53,17 @@ public sealed class when_commands_arrive_over_the_bus(PostureHost host) : Postur
     }
 
     [Fact]
+    public async Task the_sender_named_in_the_header_is_recorded_and_a_nameless_one_is_unknown()
+    {
+        (await Bus.SendCommandAsync(new RegisterBase(Erbil, "Erbil Air Base", "Iraq", "Erbil", 36.2375, 43.9631), "coalition-feed")).Accepted.ShouldBeTrue();
+        (await Bus.InvokeAsync<CommandOutcome>(ErbilAttack(Instant.FromUtc(2021, 2, 15, 18, 30)))).Accepted.ShouldBeTrue();
+
+        await using var session = Host.Store.QuerySession();
+        var events = await session.Events.FetchStreamAsync(Erbil);
+        events.Select(e => e.UserName).ShouldBe(["coalition-feed", Callers.Unknown]);
+    }
+
+    [Fact]
     public async Task the_injected_clock_decides_what_is_in_the_future()
     {
         await Bus.InvokeAsync<CommandOutcome>(new RegisterBase(Erbil, "Erbil Air Base", "Iraq", "Erbil", 36.2375, 43.9631));

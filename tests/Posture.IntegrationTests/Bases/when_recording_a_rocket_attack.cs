@@ -54,6 +54,23 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
     }
 
     [Fact]
+    public async Task who_recorded_it_and_the_commands_ids_are_kept_with_the_event()
+    {
+        await Host.Alba.Scenario(s =>
+        {
+            s.Post.Json(Requests.SeedAttackBody()).ToUrl(AttacksUrl(Requests.Balad));
+            s.WithRequestHeader("X-Posture-User", "officer.salah-al-din");
+            s.StatusCodeShouldBe(201);
+        });
+
+        await using var session = Host.Store.QuerySession();
+        var recorded = (await session.Events.FetchStreamAsync(Requests.Balad))[^1];
+        recorded.UserName.ShouldBe("officer.salah-al-din");
+        recorded.CorrelationId.ShouldNotBeNullOrWhiteSpace();
+        recorded.CausationId.ShouldNotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
     public async Task an_attack_on_an_unknown_base_is_a_404_and_nothing_is_written()
     {
         await Host.Alba.Scenario(s =>

@@ -22,7 +22,7 @@ public sealed class when_running_the_demo(TestPostgres postgres)
     public async Task the_seed_story_is_recorded_once_however_often_it_runs()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_demo");
-        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString };
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:User"] = "demo-officer" };
 
         var first = await CliRun.RunAsync(configuration, "demo");
 
@@ -33,6 +33,7 @@ public sealed class when_running_the_demo(TestPostgres postgres)
         first.Output.ShouldContain($"/api/sites/{DemoCommand.Balad}");
         var events = await CountAsync(connectionString, $"select count(*) from {PostureStore.Schema}.mt_events");
         events.ShouldBe(DemoScript.Load().Count);
+        (await CountAsync(connectionString, $"select count(*) from {PostureStore.Schema}.mt_events where user_name = 'demo-officer'")).ShouldBe(events);
 
         var second = await CliRun.RunAsync(configuration, "demo");
 
