@@ -56,6 +56,7 @@ public static class PostureApi
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<IdempotencyKeyCheck>();
         app.MapWolverineEndpoints();
         app.MapOpenApi();
     }

@@ -20,7 +20,7 @@ public static class AssessThreatEndpoint
         }
 
         var command = new AssessThreat(baseId, request.Level!.Value, request.Reason ?? "", request.ExpiresAt!.Value);
-        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
+        var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, version = ok.Version }));
     }
 }

@@ -38,7 +38,7 @@ public static class CorrectIncidentEndpoint
             request.OccurredAt, request.Precision, request.Rounds, request.Impact, request.Killed, request.Injured, request.CasualtiesAffiliation,
             attributed.Attribution, attributed.Group, request.Source, request.Confidence, request.Notes);
         var command = new CorrectIncident(baseId, incidentId, changes, request.Reason ?? "");
-        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
+        var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
     }
 }

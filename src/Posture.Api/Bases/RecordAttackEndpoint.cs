@@ -56,8 +56,8 @@ public static class RecordAttackEndpoint
             request.Source ?? "",
             request.Confidence!.Value,
             request.Notes);
-        var command = new RecordIncident(baseId, request.IncidentId ?? Guid.NewGuid(), request.Kind!.Value, report);
-        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
+        var command = new RecordIncident(baseId, request.IncidentId ?? HttpCaller.NewId(http, "incident"), request.Kind!.Value, report);
+        var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Created(
             $"/api/sites/{baseId}",
             new { baseId, incidentId = command.IncidentId, version = ok.Version }));

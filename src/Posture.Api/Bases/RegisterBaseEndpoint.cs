@@ -18,8 +18,8 @@ public static class RegisterBaseEndpoint
         }
 
         var command = new RegisterBase(
-            request.Id ?? Guid.NewGuid(), request.Name ?? "", request.Country ?? "", request.Region ?? "", request.Latitude!.Value, request.Longitude!.Value);
-        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
+            request.Id ?? HttpCaller.NewId(http, "base"), request.Name ?? "", request.Country ?? "", request.Region ?? "", request.Latitude!.Value, request.Longitude!.Value);
+        var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Created($"/api/sites/{ok.StreamId}", new { id = ok.StreamId, version = ok.Version }));
     }
 }

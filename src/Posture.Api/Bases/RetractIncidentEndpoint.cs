@@ -13,7 +13,7 @@ public static class RetractIncidentEndpoint
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(bus);
         var command = new RetractIncident(baseId, incidentId, request.Reason ?? "");
-        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
+        var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
     }
 }

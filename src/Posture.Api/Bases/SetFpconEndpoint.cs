@@ -19,7 +19,7 @@ public static class SetFpconEndpoint
         }
 
         var command = new SetForceProtectionCondition(baseId, request.Condition!.Value, request.Reason ?? "");
-        var outcome = await bus.SendCommandAsync(command, HttpCaller.Name(http)).ConfigureAwait(false);
+        var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Ok(new { baseId, version = ok.Version }));
     }
 }

@@ -23,6 +23,8 @@ public static class CommandResults
                 detail: rejection.Reason,
                 title: "The command is not valid"),
             RejectionKind.NotFound => Results.Problem(rejection.Reason, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+            RejectionKind.KeyReused => Results.Problem(
+                rejection.Reason, statusCode: StatusCodes.Status422UnprocessableEntity, title: "Idempotency-Key reused for a different request"),
             _ => Results.Problem(rejection.Reason, statusCode: StatusCodes.Status409Conflict, title: "Refused"),
         };
     }

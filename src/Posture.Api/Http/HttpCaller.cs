@@ -8,6 +8,12 @@ public static class HttpCaller
 {
     public const string Header = "X-Posture-User";
 
+    /// <summary>The standard header (IETF draft "The Idempotency-Key HTTP Header Field") a client retries under.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>Set on a response that repeats the outcome of an earlier request with the same key.</summary>
+    public const string ReplayedHeader = "Idempotent-Replayed";
+
     public static string Name(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -18,5 +24,62 @@ public static class HttpCaller
 
         var named = context.Request.Headers[Header].ToString();
         return string.IsNullOrWhiteSpace(named) ? "anonymous" : named.Trim()[..Math.Min(named.Trim().Length, 200)];
+    }
+
+    /// <summary>The request's idempotency key, if it has one (its length was checked by <see cref="IdempotencyKeyCheck"/>).</summary>
+    public static string? IdempotencyKey(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var key = context.Request.Headers[IdempotencyKeyHeader].ToString();
+        return string.IsNullOrWhiteSpace(key) ? null : key.Trim();
+    }
+
+    /// <summary>
+    /// An id for something the request creates: random, or, under an idempotency key, the same on every retry so
+    /// that the retried command is the same command.
+    /// </summary>
+    public static Guid NewId(HttpContext context, string purpose) =>
+        IdempotencyKey(context) is { } key ? IdempotentIds.For(Name(context), key, purpose) : Guid.NewGuid();
+
+    /// <summary>Sends the command as this request's caller, under its idempotency key, and marks a replayed answer.</summary>
+    public static async Task<CommandOutcome> SendAsync(this IMessageBus bus, HttpContext context, object command)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(context);
+        var outcome = await bus.SendCommandAsync(command, Name(context), IdempotencyKey(context), context.RequestAborted).ConfigureAwait(false);
+        if (outcome.Replayed)
+        {
+            context.Response.Headers[ReplayedHeader] = "true";
+        }
+
+        return outcome;
+    }
+}
+
+/// <summary>Refuses a malformed Idempotency-Key before any endpoint runs.</summary>
+public sealed class IdempotencyKeyCheck(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(problems);
+        if (context.Request.Headers.TryGetValue(HttpCaller.IdempotencyKeyHeader, out var values)
+            && (values.Count != 1 || string.IsNullOrWhiteSpace(values[0]) || values[0]!.Trim().Length > Callers.MaxIdempotencyKeyLength))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await problems.WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "The Idempotency-Key header is not valid",
+                    Detail = $"Give one Idempotency-Key of 1 to {Callers.MaxIdempotencyKeyLength} characters.",
+                },
+            }).ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
     }
 }

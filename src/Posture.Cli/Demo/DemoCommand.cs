@@ -28,11 +28,15 @@ public sealed class DemoCommand(CliEnvironment environment) : AsyncCommand<Postu
         console.MarkupLine($"[bold]Posture demo[/]: the seed story, recorded on {Markup.Escape(runtime.DatabaseDescription)}.");
         console.WriteLine();
 
-        foreach (var step in steps)
+        foreach (var (step, number) in steps.Select((step, index) => (step, index + 1)))
         {
-            var outcome = await runtime.SendAsync(step.Command, cancellationToken);
+            // Each step has its own idempotency key: a second run gets the first run's outcome back.
+            var outcome = await runtime.SendAsync(step.Command, $"seed-story/step-{number}", cancellationToken);
             switch (outcome.Rejection)
             {
+                case null when outcome.Replayed:
+                    console.MarkupLine($"  [grey]already recorded[/]  {Markup.Escape(step.Title)}");
+                    break;
                 case null:
                     console.MarkupLine($"  [green]recorded[/]  {Markup.Escape(step.Title)}");
                     break;

@@ -80,8 +80,9 @@ public sealed class CliRuntime(IHost host, string databaseDescription, string ca
     /// <summary>Who the CLI's commands are recorded as sent by.</summary>
     public string Caller { get; } = caller;
 
-    /// <summary>Sends a command on the bus as <see cref="Caller"/> and waits for its outcome.</summary>
-    public Task<CommandOutcome> SendAsync(object command, CancellationToken cancellation) => Bus.SendCommandAsync(command, Caller, cancellation);
+    /// <summary>Sends a command on the bus as <see cref="Caller"/> (under an idempotency key, if given) and waits for its outcome.</summary>
+    public Task<CommandOutcome> SendAsync(object command, string? idempotencyKey, CancellationToken cancellation) =>
+        Bus.SendCommandAsync(command, Caller, idempotencyKey, cancellation);
 
     public IServiceProvider Services => host.Services;
 

@@ -11,6 +11,9 @@ public enum RejectionKind
 
     /// <summary>The command is well formed but breaks a business rule given the current state.</summary>
     Conflict,
+
+    /// <summary>The command reuses an idempotency key that already stands for a different command.</summary>
+    KeyReused,
 }
 
 /// <summary>One field's problem, named by the field as callers spell it (camelCase).</summary>
@@ -25,6 +28,8 @@ public sealed record Rejection(RejectionKind Kind, string Reason, IReadOnlyList<
     public static Rejection NotFound(string reason) => new(RejectionKind.NotFound, reason, []);
 
     public static Rejection Conflict(string reason) => new(RejectionKind.Conflict, reason, []);
+
+    public static Rejection Reused(string reason) => new(RejectionKind.KeyReused, reason, []);
 }
 
 /// <summary>

@@ -10,16 +10,38 @@ public static class Callers
 {
     public const string Header = "posture-user";
 
+    /// <summary>The idempotency key a sender gives a command (HTTP's Idempotency-Key, or a peer's own).</summary>
+    public const string IdempotencyKeyHeader = "posture-idempotency-key";
+
+    /// <summary>The longest idempotency key accepted.</summary>
+    public const int MaxIdempotencyKeyLength = 200;
+
     /// <summary>Recorded when a message arrives without a name (a peer that does not set the header).</summary>
     public const string Unknown = "unknown";
 
-    /// <summary>Sends a command and waits for its outcome, naming who sent it.</summary>
-    public static Task<CommandOutcome> SendCommandAsync(this IMessageBus bus, object command, string caller, CancellationToken cancellation = default)
+    /// <summary>
+    /// Sends a command and waits for its outcome, naming who sent it and, optionally, the idempotency key under which
+    /// a retry gets the first outcome again.
+    /// </summary>
+    public static Task<CommandOutcome> SendCommandAsync(
+        this IMessageBus bus, object command, string caller, string? idempotencyKey = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(bus);
         var options = new DeliveryOptions();
         options.Headers[Header] = string.IsNullOrWhiteSpace(caller) ? Unknown : caller.Trim();
+        if (!string.IsNullOrWhiteSpace(idempotencyKey))
+        {
+            options.Headers[IdempotencyKeyHeader] = idempotencyKey;
+        }
+
         return bus.InvokeAsync<CommandOutcome>(command, options, cancellation);
+    }
+
+    /// <summary>The idempotency key of the message being handled, if it has one.</summary>
+    public static string? IdempotencyKeyOf(IMessageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Envelope?.Headers.TryGetValue(IdempotencyKeyHeader, out var key) == true && !string.IsNullOrWhiteSpace(key) ? key : null;
     }
 
     /// <summary>The sender of the message being handled.</summary>

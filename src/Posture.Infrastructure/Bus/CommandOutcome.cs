@@ -11,7 +11,7 @@ namespace Posture.Infrastructure.Bus;
 /// the stream and its version after the append, or refused with the domain's rejection. Nothing was written when
 /// it is refused.
 /// </summary>
-public sealed record CommandOutcome(Guid StreamId, long Version, int EventsAppended, Rejection? Rejection)
+public sealed record CommandOutcome(Guid StreamId, long Version, int EventsAppended, Rejection? Rejection, bool Replayed = false)
 {
     public bool Accepted => Rejection is null;
 
@@ -36,15 +36,35 @@ public static class StreamDecisions
         ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(decide);
         // Who, and which command: recorded as Marten metadata on every event this command appends.
-        session.LastModifiedBy = Callers.Of(context);
+        var caller = Callers.Of(context);
+        session.LastModifiedBy = caller;
         if (context.Envelope is { } envelope)
         {
             session.CausationId = envelope.Id.ToString();
             session.CorrelationId = envelope.CorrelationId ?? envelope.Id.ToString();
         }
 
+        // A retry under the same idempotency key gets the first outcome and writes nothing.
+        var key = Callers.IdempotencyKeyOf(context);
+        var receiptId = key is null ? null : CommandReceipt.IdFor(caller, key);
+        var command = context.Envelope?.Message;
+        var fingerprint = command is null ? "" : CommandReceipt.FingerprintOf(command);
+        if (receiptId is not null && await session.LoadAsync<CommandReceipt>(receiptId, cancellation).ConfigureAwait(false) is { } receipt)
+        {
+            return receipt.Fingerprint == fingerprint
+                ? receipt.Outcome with { Replayed = true }
+                : CommandOutcome.Refused(streamId, Rejection.Reused($"idempotency key '{key}' was already used for a different command"));
+        }
+
         var stream = await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
-        return stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
+        var outcome = stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
+        if (receiptId is not null && outcome.Accepted)
+        {
+            // Insert, not store: two deliveries racing with one key cannot both commit.
+            session.Insert(new CommandReceipt(receiptId, command?.GetType().Name ?? "", fingerprint, outcome, clock.GetCurrentInstant()));
+        }
+
+        return outcome;
     }
 
     public static CommandOutcome Record<T>(this IEventStream<T> stream, Decision decision) where T : class

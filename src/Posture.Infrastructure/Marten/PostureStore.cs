@@ -2,6 +2,7 @@ using JasperFx.Events.Projections;
 using Marten;
 using Posture.Domain.Bases;
 using Posture.Domain.Sites;
+using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Json;
 using Weasel.Core;
 
@@ -31,5 +32,6 @@ public static class PostureStore
         // Read models are kept in the same transaction as the events that change them.
         options.Projections.Add(new DomainFold<SitePosture>(SitePosture.Evolve), ProjectionLifecycle.Inline);
         options.Schema.For<SitePosture>().Identity(x => x.Id);
+        options.Schema.For<CommandReceipt>().Identity(x => x.Id);
     }
 }
