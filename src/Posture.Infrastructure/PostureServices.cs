@@ -1,9 +1,12 @@
 using JasperFx;
 using JasperFx.CodeGeneration;
 using Marten;
+using Npgsql;
+using Wolverine.ErrorHandling;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using Posture.Infrastructure.Bases;
+using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Marten;
 using Posture.Infrastructure.Storage;
 using Wolverine;
@@ -41,6 +44,15 @@ public static class PostureServices
         options.Discovery.IncludeAssembly(typeof(BaseCommandHandler).Assembly);
         options.Policies.AutoApplyTransactions();
         options.Policies.UseDurableLocalQueues();
+
+        // Lost an optimistic-concurrency race: decide again on the fresh state. Deciding is pure and nothing was
+        // written, so re-running is safe; an idempotency receipt or a business rule then refuses real duplicates.
+        options.OnException(StorageConflicts.IsLostRace).RetryWithCooldown(
+            [.. Enumerable.Range(0, 8).Select(attempt => TimeSpan.FromMilliseconds(5 << attempt))]);
+        // Transient database trouble: retry with a cool-down; a message that still fails goes to the dead-letter
+        // table (wolverine_dead_letters) for an operator, never silently dropped.
+        options.OnException<NpgsqlException>().RetryWithCooldown(
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
         options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
     }
 }

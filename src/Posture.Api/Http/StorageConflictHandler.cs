@@ -1,5 +1,3 @@
-using JasperFx;
-using Marten.Exceptions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Posture.Api.Http;
@@ -12,7 +10,7 @@ public sealed class StorageConflictHandler(IProblemDetailsService problems) : IE
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(httpContext);
-        if (Unwrap(exception) is not (ConcurrencyException or ExistingStreamIdCollisionException or StreamLockedException or JasperFx.Events.StreamLockedException))
+        if (!StorageConflicts.IsLostRace(exception))
         {
             return false;
         }
@@ -30,7 +28,4 @@ public sealed class StorageConflictHandler(IProblemDetailsService problems) : IE
             },
         }).ConfigureAwait(false);
     }
-
-    private static Exception Unwrap(Exception exception) =>
-        exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;
 }

@@ -74,3 +74,24 @@ public sealed class when_commands_arrive_over_the_bus(PostureHost host) : Postur
         (await Bus.InvokeAsync<CommandOutcome>(ErbilAttack(tomorrow))).Accepted.ShouldBeTrue();
     }
 }
+
+/// <summary>Writers racing for one stream: the loser decides again on the fresh state instead of failing.</summary>
+public sealed class when_commands_race_for_one_base(PostureHost host) : PostureScenario(host)
+{
+    [Fact]
+    public async Task concurrent_reports_on_one_base_are_all_recorded_and_none_twice()
+    {
+        await Host.Alba.RegisterBaladAsync();
+        var bus = Host.Alba.Services.GetRequiredService<IMessageBus>();
+        var reports = Enumerable.Range(1, 12).Select(i => new RecordIncident(
+            Requests.Balad, Guid.NewGuid(), IncidentKind.IndirectFire,
+            new IncidentReport(Instant.FromUtc(2021, 2, 1, i, 0), TimePrecision.Hour, i, Impact.Perimeter, 0, 0, null, Attribution.Unknown, null,
+                "Iraqi military", Confidence.Probable, null))).ToList();
+
+        var outcomes = await Task.WhenAll(reports.Select(report => Task.Run(() => bus.SendCommandAsync(report, "officer"))));
+
+        outcomes.ShouldAllBe(o => o.Accepted);
+        outcomes.Select(o => o.Version).Order().ShouldBe(Enumerable.Range(2, 12).Select(v => (long)v));
+        (await Host.EventCountAsync()).ShouldBe(13);
+    }
+}
