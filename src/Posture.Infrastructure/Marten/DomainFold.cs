@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using Marten.Events.Projections;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -16,6 +17,35 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
     {
         _evolve = evolve;
         Name = typeof(TDocument).Name;
+    }
+
+    public override TDocument? Evolve(TDocument? snapshot, Guid id, IEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return _evolve(snapshot, e.Data);
+    }
+}
+
+/// <summary>
+/// The same for a read model whose rows are keyed by something other than the stream (an incident, a site fed by
+/// several streams): the constructor's caller says which events go to which row with <see cref="Route{TEvent}"/>.
+/// Returning null from the fold deletes the row.
+/// </summary>
+public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument, Guid> where TDocument : class
+{
+    private readonly Func<TDocument?, object, TDocument?> _evolve;
+
+    public DomainMultiFold(Func<TDocument?, object, TDocument?> evolve)
+    {
+        _evolve = evolve;
+        Name = typeof(TDocument).Name;
+    }
+
+    /// <summary>Sends every event of type <typeparamref name="TEvent"/> to the row <paramref name="rowId"/> names.</summary>
+    public DomainMultiFold<TDocument> Route<TEvent>(Func<TEvent, Guid> rowId) where TEvent : notnull
+    {
+        Identity(rowId);
+        return this;
     }
 
     public override TDocument? Evolve(TDocument? snapshot, Guid id, IEvent e)

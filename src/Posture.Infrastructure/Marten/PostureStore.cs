@@ -1,6 +1,7 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Posture.Domain.Bases;
+using Posture.Domain.Incidents;
 using Posture.Domain.Sites;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Json;
@@ -31,6 +32,15 @@ public static class PostureStore
         options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);
         // Read models are kept in the same transaction as the events that change them.
         options.Projections.Add(new DomainFold<SitePosture>(SitePosture.Evolve), ProjectionLifecycle.Inline);
+        options.Projections.Add(
+            new DomainMultiFold<IncidentLogEntry>(IncidentLogEntry.Evolve)
+                .Route<IIncidentOccurred>(e => e.IncidentId)
+                .Route<IncidentCorrected>(e => e.IncidentId)
+                .Route<IncidentRetracted>(e => e.IncidentId),
+            ProjectionLifecycle.Inline);
+        options.Schema.For<IncidentLogEntry>().Identity(x => x.Id)
+            .Index(x => x.SiteId)
+            .Index(x => x.OccurredAtUnixMilliseconds);
         options.Schema.For<SitePosture>().Identity(x => x.Id);
         options.Schema.For<CommandReceipt>().Identity(x => x.Id);
     }
