@@ -38,4 +38,9 @@ public abstract class ThreatSpecs
 
     protected static RocketAttackOccurred Rockets(Guid site, Instant occurredAt, Guid? incidentId = null) =>
         new(site, incidentId ?? Guid.NewGuid(), Report(occurredAt));
+
+    protected static ThreatInputs Given(params object[] history) => ThreatInputs.From(history);
+
+    protected static ThreatAssessment Assess(Guid site, ThreatInputs inputs, Instant at, ThreatOptions? options = null) =>
+        ThreatScorer.Assess(site, inputs, at, options ?? Options);
 }
