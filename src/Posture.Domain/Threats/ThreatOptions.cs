@@ -204,7 +204,7 @@ public sealed record LevelThresholds
     /// </summary>
     public double Moderate { get; init; } = 1.0;
 
-    /// <summary>Default 2: a recent attack that hurt someone, or several that did not (Balad after 20 February 2021: 2.66).</summary>
+    /// <summary>Default 2: a recent attack of several rounds that hurt someone, or several attacks that did not (Balad after 20 February 2021: 2.66).</summary>
     public double Significant { get; init; } = 2.0;
 
     /// <summary>Default 6: a recent attack inside a base that killed (Erbil after 15 February 2021: 12.5), or a run of lesser ones.</summary>

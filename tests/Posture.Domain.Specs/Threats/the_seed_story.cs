@@ -1,5 +1,6 @@
 using NodaTime;
 using NodaTime.Text;
+using Posture.Domain.Bases;
 using Posture.Domain.Threats;
 using static Posture.Domain.Specs.Threats.SeedStory;
 
@@ -25,6 +26,7 @@ public sealed class the_seed_story
         (evening.Level > dayBefore.Level).ShouldBeTrue($"{evening.Level} the evening after, {dayBefore.Level} the day before");
         evening.Level.ShouldBeOneOf(ThreatLevel.Moderate, ThreatLevel.Significant, ThreatLevel.High, ThreatLevel.Critical);
         evening.Contributions[0].IncidentId.ShouldBe(BaladFebruary2021);
+        Math.Round(dayBefore.Score, 4).ShouldBe(0.0007);
     }
 
     [Fact]
@@ -85,6 +87,21 @@ public sealed class the_seed_story
         assessment.Level.ShouldBe(level);
     }
 
+    /// <summary>The days on which the example says each level gives way to the next: the level the day before, and on the day.</summary>
+    [Theory]
+    [InlineData("erbil", "2021-03-19", ThreatLevel.High, ThreatLevel.Significant)]
+    [InlineData("erbil", "2021-05-06", ThreatLevel.Significant, ThreatLevel.Moderate)]
+    [InlineData("erbil", "2021-06-05", ThreatLevel.Moderate, ThreatLevel.Low)]
+    [InlineData("balad", "2021-03-05", ThreatLevel.Significant, ThreatLevel.Moderate)]
+    [InlineData("balad", "2021-04-04", ThreatLevel.Moderate, ThreatLevel.Low)]
+    public void the_levels_change_on_the_days_the_example_gives(string site, string day, ThreatLevel before, ThreatLevel after)
+    {
+        var id = site == "balad" ? Balad : Erbil;
+        var dayStart = Utc($"{day}T00:00:00Z");
+        At(id, dayStart).Level.ShouldBe(before);
+        At(id, dayStart + Duration.FromDays(1)).Level.ShouldBe(after);
+    }
+
     [Fact]
     public void the_worked_examples_severities_hold()
     {
@@ -94,5 +111,16 @@ public sealed class the_seed_story
         severities[BaladJanuary2020].ShouldBe(8.46);
         severities[BaladFebruary2021].ShouldBe(2.66);
         severities[ErbilFebruary2021].ShouldBe(12.5);
+    }
+
+    [Fact]
+    public void the_april_strike_on_balads_dormitory_would_be_high_on_its_own()
+    {
+        // 18 April 2021: four or five rockets, two on a Sallyport dormitory and cafeteria; five wounded. Not in the streams above.
+        var report = new IncidentReport(Utc("2021-04-18T17:00:00Z"), TimePrecision.Day, 4, Impact.OccupiedArea, 0, 5, Affiliation.Contractor,
+            Attribution.Unknown, null, "Iraqi security sources", Confidence.Confirmed, null);
+        var severity = Severity.Of(IncidentKind.Rocket, report, ThreatOptions.Default);
+        Math.Round(severity, 2).ShouldBe(11.14);
+        ThreatOptions.Default.Thresholds.LevelFor(severity).ShouldBe(ThreatLevel.High);
     }
 }
