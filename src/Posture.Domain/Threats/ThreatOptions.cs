@@ -41,8 +41,9 @@ public sealed record ThreatOptions
     public Duration HalfLife { get; init; } = Duration.FromDays(30);
 
     /// <summary>
-    /// Default 50 km: within a 107 mm or 122 mm rocket's range, so attackers at work near one site can reach
-    /// another. Balad is about 69 km from Baghdad and 258 km from Erbil, so neither counts for the other.
+    /// Default 50 km: a little beyond the 20–40 km reach of the 122 mm rockets most used against bases in Iraq, so
+    /// sites this close share the same launch areas, roads and groups. Balad is about 69 km from Baghdad and 258 km
+    /// from Erbil, so neither counts for the other.
     /// </summary>
     public double NearbyRadiusKm { get; init; } = 50;
 
