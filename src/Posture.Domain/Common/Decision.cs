@@ -66,6 +66,8 @@ public sealed class FieldChecks
 
     public bool Any => _problems.Count > 0;
 
+    public IReadOnlyList<FieldProblem> Problems => _problems.ToArray();
+
     public FieldChecks Require(bool condition, string field, string problem)
     {
         if (!condition)
@@ -95,7 +97,7 @@ public sealed class FieldChecks
 
     public FieldChecks NotNegative(int value, string field) => Require(value >= 0, field, "must not be negative");
 
-    public Rejection ToRejection() => Rejection.Invalid(_problems.ToArray());
+    public Rejection ToRejection() => Rejection.Invalid(Problems);
 }
 
 /// <summary>Lengths every text field is held to, so no caller can store an unbounded string.</summary>

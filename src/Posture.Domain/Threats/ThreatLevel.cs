@@ -23,3 +23,18 @@ public enum ForceProtectionCondition
     Charlie,
     Delta,
 }
+
+/// <summary>What a threat level recommends; a recommendation only, since the FPCON in force is a person's decision.</summary>
+public static class ThreatLevels
+{
+    /// <summary>Low→Normal, Moderate→Alpha, Significant→Bravo, High→Charlie, Critical→Delta.</summary>
+    public static ForceProtectionCondition RecommendedFpcon(this ThreatLevel level) => level switch
+    {
+        ThreatLevel.Low => ForceProtectionCondition.Normal,
+        ThreatLevel.Moderate => ForceProtectionCondition.Alpha,
+        ThreatLevel.Significant => ForceProtectionCondition.Bravo,
+        ThreatLevel.High => ForceProtectionCondition.Charlie,
+        ThreatLevel.Critical => ForceProtectionCondition.Delta,
+        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "not a known threat level"),
+    };
+}
