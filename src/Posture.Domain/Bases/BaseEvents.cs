@@ -7,6 +7,12 @@ namespace Posture.Domain.Bases;
 // The Base stream's facts. Stored names are pinned in Posture.Infrastructure (EventCatalogue) and listed in
 // docs/events.md; renaming a type here never renames what is stored.
 
+/// <summary>A fact of the Base stream; the stream id is <see cref="BaseId"/>.</summary>
+public interface IBaseEvent : IDomainEvent
+{
+    Guid BaseId { get; }
+}
+
 /// <summary>A site where people are stationed became known to Posture.</summary>
 public sealed record BaseRegistered(
     Guid BaseId,
@@ -15,13 +21,11 @@ public sealed record BaseRegistered(
     string Region,
     double Latitude,
     double Longitude,
-    Instant RegisteredAt) : IDomainEvent;
+    Instant RegisteredAt) : IBaseEvent;
 
 /// <summary>A hostile incident at or near a base: what every incident event has in common.</summary>
-public interface IIncidentOccurred : IDomainEvent
+public interface IIncidentOccurred : IBaseEvent
 {
-    Guid BaseId { get; }
-
     Guid IncidentId { get; }
 
     IncidentReport Report { get; }
@@ -60,13 +64,13 @@ public sealed record SmallArmsFireOccurred(Guid BaseId, Guid IncidentId, Inciden
 }
 
 /// <summary>An earlier report of an incident was wrong in some way; this is what it should have said.</summary>
-public sealed record IncidentCorrected(Guid BaseId, Guid IncidentId, IncidentReport Corrected, string Reason) : IDomainEvent;
+public sealed record IncidentCorrected(Guid BaseId, Guid IncidentId, IncidentReport Corrected, string Reason) : IBaseEvent;
 
 /// <summary>An incident that was reported did not happen (or not at this base); it counts for nothing.</summary>
-public sealed record IncidentRetracted(Guid BaseId, Guid IncidentId, string Reason) : IDomainEvent;
+public sealed record IncidentRetracted(Guid BaseId, Guid IncidentId, string Reason) : IBaseEvent;
 
 /// <summary>An analyst set a floor under the base's computed threat level, with a reason, until it expires.</summary>
-public sealed record ThreatAssessed(Guid BaseId, ThreatLevel Level, string Reason, Instant AssessedAt, Instant ExpiresAt) : IDomainEvent;
+public sealed record ThreatAssessed(Guid BaseId, ThreatLevel Level, string Reason, Instant AssessedAt, Instant ExpiresAt) : IBaseEvent;
 
 /// <summary>A commander set the base's force-protection condition.</summary>
-public sealed record ForceProtectionConditionSet(Guid BaseId, ForceProtectionCondition Condition, string Reason, Instant SetAt) : IDomainEvent;
+public sealed record ForceProtectionConditionSet(Guid BaseId, ForceProtectionCondition Condition, string Reason, Instant SetAt) : IBaseEvent;
