@@ -1,5 +1,6 @@
 using Marten.Events;
 using Posture.Domain.Bases;
+using Posture.Domain.Contractors;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -13,6 +14,11 @@ public static class EventCatalogue
     {
         [typeof(BaseRegistered)] = "base_registered",
         [typeof(RocketAttackOccurred)] = "rocket_attack_occurred",
+        [typeof(ContractorEngaged)] = "contractor_engaged",
+        [typeof(ContractorsDeployed)] = "contractors_deployed",
+        [typeof(ContractorsEvacuated)] = "contractors_evacuated",
+        [typeof(ContractorsReturned)] = "contractors_returned",
+        [typeof(ContractorCasualtiesReported)] = "contractor_casualties_reported",
     };
 
     public static void Register(IEventStoreOptions events)

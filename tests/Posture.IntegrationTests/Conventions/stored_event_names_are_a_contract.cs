@@ -14,6 +14,11 @@ public sealed class stored_event_names_are_a_contract
         EventCatalogue.StoredNames.OrderBy(p => p.Value).Select(p => $"{p.Key.Name} = {p.Value}").ShouldBe(
         [
             "BaseRegistered = base_registered",
+            "ContractorCasualtiesReported = contractor_casualties_reported",
+            "ContractorEngaged = contractor_engaged",
+            "ContractorsDeployed = contractors_deployed",
+            "ContractorsEvacuated = contractors_evacuated",
+            "ContractorsReturned = contractors_returned",
             "RocketAttackOccurred = rocket_attack_occurred",
         ]);
 
