@@ -19,6 +19,11 @@ public sealed class stored_event_names_are_a_contract
             "ContractorsDeployed = contractors_deployed",
             "ContractorsEvacuated = contractors_evacuated",
             "ContractorsReturned = contractors_returned",
+            "MissionExpanded = mission_expanded",
+            "MissionLaunched = mission_launched",
+            "MissionPersonnelAssigned = mission_personnel_assigned",
+            "MissionPersonnelWithdrawn = mission_personnel_withdrawn",
+            "MissionReduced = mission_reduced",
             "RocketAttackOccurred = rocket_attack_occurred",
         ]);
 
