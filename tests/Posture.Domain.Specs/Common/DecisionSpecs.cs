@@ -12,12 +12,10 @@ public abstract class DecisionSpecs
     /// <summary>The morning after the 20 February 2021 attack on Balad: "now" for every spec here.</summary>
     protected static readonly Instant Now = Instant.FromUtc(2021, 2, 21, 9, 0);
 
-    protected static readonly Guid Balad = Guid.Parse("0b1ad000-0000-4000-8000-000000000001");
-    protected static readonly Guid Erbil = Guid.Parse("0e4b1100-0000-4000-8000-000000000002");
-    protected static readonly Guid BaghdadHq = Guid.Parse("0ba9dad0-0000-4000-8000-000000000003");
-
-    /// <summary>A site no Base stream knows; handlers pass <c>siteKnown: false</c> for it.</summary>
-    protected static readonly Guid Unregistered = Guid.Parse("00000000-0000-4000-8000-0000000000ff");
+    protected static readonly Guid Balad = Story.Balad;
+    protected static readonly Guid Erbil = Story.Erbil;
+    protected static readonly Guid BaghdadHq = Story.BaghdadHq;
+    protected static readonly Guid Unregistered = Story.Unregistered;
 
     protected static void ThenEvents(Decision decision, params object[] expected)
     {

@@ -7,7 +7,7 @@ namespace Posture.Domain.Specs.Contractors;
 /// <summary>Given events of a Contractor stream / when a command at <see cref="DecisionSpecs.Now"/> / then events or a refusal.</summary>
 public abstract class ContractorSpecs : DecisionSpecs
 {
-    protected static readonly Guid Sallyport = Guid.Parse("5a11e000-0000-4000-8000-000000000001");
+    protected static readonly Guid Sallyport = Story.Sallyport;
 
     /// <summary>Illustrative: the sources say Sallyport was at Balad by 2018, not when its engagement began.</summary>
     protected static readonly Instant EngagedAt = Day(2017, 12, 1);

@@ -7,7 +7,7 @@ namespace Posture.Domain.Specs.Missions;
 /// <summary>Given events of a Mission stream / when a command at <see cref="DecisionSpecs.Now"/> / then events or a refusal.</summary>
 public abstract class MissionSpecs : DecisionSpecs
 {
-    protected static readonly Guid NatoMissionIraq = Guid.Parse("0a700000-0000-4000-8000-000000000001");
+    protected static readonly Guid NatoMissionIraq = Story.NatoMissionIraq;
 
     /// <summary>Established in October 2018; the day is illustrative.</summary>
     protected static readonly Instant LaunchedAt = Day(2018, 10, 15);

@@ -2,17 +2,12 @@ using NodaTime;
 using Posture.Domain.Contractors;
 using Posture.Domain.Missions;
 using Posture.Domain.Sites;
+using static Posture.Domain.Specs.Common.Story;
 
 namespace Posture.Domain.Specs.Sites;
 
 public sealed class when_counting_heads_at_a_site
 {
-    private static readonly Guid Balad = Guid.Parse("0b1ad000-0000-4000-8000-000000000001");
-    private static readonly Guid Erbil = Guid.Parse("0e4b1100-0000-4000-8000-000000000002");
-    private static readonly Guid Sallyport = Guid.Parse("5a11e000-0000-4000-8000-000000000001");
-    private static readonly Guid LockheedMartin = Guid.Parse("10c1ee00-0000-4000-8000-000000000002");
-    private static readonly Guid NatoMissionIraq = Guid.Parse("0a700000-0000-4000-8000-000000000001");
-
     private static readonly Instant T1 = Instant.FromUtc(2021, 2, 1, 0, 0);
     private static readonly Instant T2 = T1 + Duration.FromDays(7);
     private static readonly Instant T3 = T1 + Duration.FromDays(14);
