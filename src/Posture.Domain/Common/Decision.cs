@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace Posture.Domain.Common;
 
 /// <summary>What kind of "no" a refused command is; hosts map it to a status (400, 404, 409).</summary>
@@ -97,6 +99,14 @@ public sealed class FieldChecks
 
     public FieldChecks NotNegative(int value, string field) => Require(value >= 0, field, "must not be negative");
 
+    /// <summary>A number of people a command names: at least <paramref name="atLeast"/>, at most <see cref="Limits.People"/>.</summary>
+    public FieldChecks People(int value, string field, int atLeast = 1) =>
+        Require(value >= atLeast && value <= Limits.People, field, $"must be between {atLeast} and {Limits.People}");
+
+    /// <summary>A moment in the world that a command reports: it cannot be later than the moment it is decided.</summary>
+    public FieldChecks NotAfter(Instant value, Instant now, string field) =>
+        Require(value <= now, field, $"must not be in the future (now is {now})");
+
     public Rejection ToRejection() => Rejection.Invalid(Problems);
 }
 
@@ -105,6 +115,9 @@ public static class Limits
 {
     public const int ShortText = 200;
     public const int LongText = 4000;
+
+    /// <summary>More people than any one command moves or authorises; it also keeps every sum far from overflow.</summary>
+    public const int People = 1_000_000;
 }
 
 /// <summary>Marks a fact Posture records in a stream. Every such type has a pinned stored name.</summary>

@@ -1,5 +1,7 @@
 using Marten.Events;
 using Posture.Domain.Bases;
+using Posture.Domain.Contractors;
+using Posture.Domain.Missions;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -21,6 +23,16 @@ public static class EventCatalogue
         [typeof(IncidentRetracted)] = "incident_retracted",
         [typeof(ThreatAssessed)] = "threat_assessed",
         [typeof(ForceProtectionConditionSet)] = "force_protection_condition_set",
+        [typeof(ContractorEngaged)] = "contractor_engaged",
+        [typeof(ContractorsDeployed)] = "contractors_deployed",
+        [typeof(ContractorsEvacuated)] = "contractors_evacuated",
+        [typeof(ContractorsReturned)] = "contractors_returned",
+        [typeof(ContractorCasualtiesReported)] = "contractor_casualties_reported",
+        [typeof(MissionLaunched)] = "mission_launched",
+        [typeof(MissionExpanded)] = "mission_expanded",
+        [typeof(MissionReduced)] = "mission_reduced",
+        [typeof(MissionPersonnelAssigned)] = "mission_personnel_assigned",
+        [typeof(MissionPersonnelWithdrawn)] = "mission_personnel_withdrawn",
     };
 
     public static void Register(IEventStoreOptions events)

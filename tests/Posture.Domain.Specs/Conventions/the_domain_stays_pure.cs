@@ -10,6 +10,9 @@ public sealed class the_domain_stays_pure
 {
     private static readonly Assembly Domain = typeof(Base).Assembly;
 
+    /// <summary>Past tenses that do not end in "ed"; a new one is added here on purpose, not by accident.</summary>
+    private static readonly string[] IrregularPastParticiples = ["Withdrawn", "Set"];
+
     [Fact]
     public void the_domain_references_nothing_but_the_runtime_and_nodatime()
     {
@@ -38,7 +41,7 @@ public sealed class the_domain_stays_pure
         var events = Domain.GetExportedTypes().Where(t => t.IsAssignableTo(typeof(IDomainEvent)) && !t.IsInterface).ToList();
         events.Count.ShouldBeGreaterThanOrEqualTo(2);
         events.ShouldAllBe(t => t.IsSealed && t.GetMethod("<Clone>$") != null);
-        // Past tense: regular participles end in -ed; the irregular ones we use are listed.
-        events.ShouldAllBe(t => t.Name.EndsWith("ed", StringComparison.Ordinal) || t.Name.EndsWith("Set", StringComparison.Ordinal));
+        events.ShouldAllBe(t => t.Name.EndsWith("ed", StringComparison.Ordinal) ||
+                                IrregularPastParticiples.Any(word => t.Name.EndsWith(word, StringComparison.Ordinal)));
     }
 }
