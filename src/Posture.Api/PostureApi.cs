@@ -5,6 +5,7 @@ using NodaTime;
 using Posture.Api.Http;
 using Posture.Infrastructure;
 using Posture.Infrastructure.Json;
+using Posture.Infrastructure.Sites;
 using Posture.Infrastructure.Storage;
 using Wolverine;
 using Wolverine.Http;
@@ -24,13 +25,15 @@ public static class PostureApi
     public static async Task<WebApplicationBuilder> CreateBuilderAsync(string[] args, PostureDatabase? database = null, IClock? clock = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        // Read before anything starts, so a bad setting stops Posture with one line instead of failing a request.
+        var threatOptions = ThreatConfiguration.From(builder.Configuration);
         if (database is null)
         {
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
             database = await PostureDatabase.OpenAsync(builder.Configuration, loggers.CreateLogger("Posture.Storage")).ConfigureAwait(false);
         }
 
-        builder.Services.AddPostureCore(database, clock ?? SystemClocks.System);
+        builder.Services.AddPostureCore(database, clock ?? SystemClocks.System, threatOptions);
         builder.Host.UseWolverine(options =>
         {
             // Under a test host the entry assembly is the test project: name ours, or endpoints are not found.

@@ -8,7 +8,9 @@ using NodaTime;
 using Posture.Infrastructure.Bases;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Marten;
+using Posture.Infrastructure.Sites;
 using Posture.Infrastructure.Storage;
+using Posture.Domain.Threats;
 using Wolverine;
 using Wolverine.Marten;
 
@@ -18,9 +20,11 @@ namespace Posture.Infrastructure;
 public static class PostureServices
 {
     /// <summary>Registers storage and the clock. <paramref name="database"/> is owned by the container from here on.</summary>
-    public static IServiceCollection AddPostureCore(this IServiceCollection services, PostureDatabase database, IClock clock)
+    public static IServiceCollection AddPostureCore(this IServiceCollection services, PostureDatabase database, IClock clock, ThreatOptions threatOptions)
     {
         ArgumentNullException.ThrowIfNull(database);
+        services.AddSingleton(threatOptions);
+        services.AddSingleton<SiteReader>();
         // Registered through a factory, and resolved by the store's own factory below, so the container creates it
         // before the store and disposes it after (stopping a private server) when the host ends.
         services.AddSingleton(_ => database);

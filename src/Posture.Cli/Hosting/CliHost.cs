@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Posture.Infrastructure;
 using Posture.Infrastructure.Bus;
+using Posture.Infrastructure.Sites;
 using Posture.Infrastructure.Storage;
 using Wolverine;
 
@@ -52,7 +53,7 @@ public static class CliHost
         IHost? host = null;
         try
         {
-            builder.Services.AddPostureCore(database, environment.Clock);
+            builder.Services.AddPostureCore(database, environment.Clock, ThreatConfiguration.From(builder.Configuration));
             builder.UseWolverine(PostureServices.ConfigureBus);
             host = builder.Build();
             await host.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -41,7 +41,7 @@ public static class Headcount
     {
         ArgumentNullException.ThrowIfNull(history);
         var names = new Dictionary<Guid, string>();
-        var movements = new List<Movement>();
+        var movements = new List<HeadcountChange>();
         foreach (var @event in history)
         {
             if (NameOf(@event) is { } named)
@@ -49,7 +49,7 @@ public static class Headcount
                 names[named.OrganisationId] = named.Name;
             }
 
-            if (MovementOf(@event) is { } movement && movement.At <= at)
+            if (ChangeOf(@event) is { } movement && movement.At <= at)
             {
                 movements.Add(movement);
             }
@@ -66,7 +66,17 @@ public static class Headcount
     public static SiteHeadcount OfSite(IEnumerable<object> history, Guid baseId, Instant at) =>
         AtInstant(history, at).SingleOrDefault(site => site.BaseId == baseId) ?? SiteHeadcount.Empty(baseId);
 
-    private static SiteHeadcount Site(Guid baseId, IEnumerable<Movement> movements, Dictionary<Guid, string> names)
+    /// <summary>
+    /// One site at T from the changes recorded for it (as a read model keeps them) and the organisations' names;
+    /// changes after T are left out.
+    /// </summary>
+    public static SiteHeadcount OfSite(Guid baseId, IEnumerable<HeadcountChange> changes, Instant at, IReadOnlyDictionary<Guid, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return Site(baseId, changes.Where(c => c.BaseId == baseId && c.At <= at), names);
+    }
+
+    private static SiteHeadcount Site(Guid baseId, IEnumerable<HeadcountChange> movements, IReadOnlyDictionary<Guid, string> names)
     {
         var organisations = movements
             .GroupBy(m => (m.OrganisationId, m.Kind))
@@ -92,7 +102,7 @@ public static class Headcount
     };
 
     /// <summary>How an event changes the number of an organisation's people at a site; the killed leave the count.</summary>
-    private static Movement? MovementOf(object @event) => @event switch
+    public static HeadcountChange? ChangeOf(object @event) => @event switch
     {
         ContractorsDeployed e => new(e.BaseId, e.ContractorId, OrganisationKind.Contractor, e.At, e.Count),
         ContractorsEvacuated e => new(e.BaseId, e.ContractorId, OrganisationKind.Contractor, e.At, -e.Count),
@@ -102,6 +112,7 @@ public static class Headcount
         MissionPersonnelWithdrawn e => new(e.BaseId, e.MissionId, OrganisationKind.Mission, e.At, -e.Count),
         _ => null,
     };
-
-    private sealed record Movement(Guid BaseId, Guid OrganisationId, OrganisationKind Kind, Instant At, int Change);
 }
+
+/// <summary>One event's change to the number of an organisation's people at a site, at the instant it happened.</summary>
+public sealed record HeadcountChange(Guid BaseId, Guid OrganisationId, OrganisationKind Kind, Instant At, int Change);

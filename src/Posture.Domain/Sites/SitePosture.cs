@@ -7,7 +7,8 @@ namespace Posture.Domain.Sites;
 
 /// <summary>
 /// The read model of one site: where it is, its FPCON, the analysts' floors, what has happened there (incidents as
-/// now believed: corrections applied, retractions removed) and who is there. Its threat level is not stored: it
+/// now believed: corrections applied, retractions removed) and every change to who is there (from the Contractor
+/// and Mission streams, so the headcount can be read at any instant). Its threat level is not stored: it
 /// decays with time, so it is computed for the instant asked about (<see cref="ThreatScorer"/>). A separate type from
 /// <see cref="Base"/> (which holds only what decisions need), built by <see cref="Evolve"/>, a pure fold.
 /// </summary>
@@ -23,6 +24,7 @@ public sealed record SitePosture(
     Instant? FpconSetAt,
     ImmutableList<AnalystFloor> Floors,
     ImmutableDictionary<Guid, Instant> Incidents,
+    ImmutableList<HeadcountChange> PeopleChanges,
     long BaseVersion)
 {
     public int IncidentCount => Incidents.Count;
@@ -36,7 +38,7 @@ public sealed record SitePosture(
     {
         (null, BaseRegistered e) => new SitePosture(
             e.BaseId, e.Name, e.Country, e.Region, e.Latitude, e.Longitude, ForceProtectionCondition.Normal, null, null,
-            ImmutableList<AnalystFloor>.Empty, ImmutableDictionary<Guid, Instant>.Empty, 1),
+            ImmutableList<AnalystFloor>.Empty, ImmutableDictionary<Guid, Instant>.Empty, ImmutableList<HeadcountChange>.Empty, 1),
         (null, _) => null,
         (_, IIncidentOccurred e) => site.Next() with { Incidents = site.Incidents.SetItem(e.IncidentId, e.Report.OccurredAt) },
         (_, IncidentCorrected e) when site.Incidents.ContainsKey(e.IncidentId) =>
@@ -45,6 +47,7 @@ public sealed record SitePosture(
         (_, ThreatAssessed e) => site.Next() with { Floors = site.Floors.Add(new AnalystFloor(e.Level, e.Reason, e.AssessedAt, e.ExpiresAt)) },
         (_, ForceProtectionConditionSet e) => site.Next() with { Fpcon = e.Condition, FpconReason = e.Reason, FpconSetAt = e.SetAt },
         (_, IBaseEvent) => site.Next(),
+        (_, _) when Headcount.ChangeOf(@event) is { } change => site with { PeopleChanges = site.PeopleChanges.Add(change) },
         _ => site,
     };
 

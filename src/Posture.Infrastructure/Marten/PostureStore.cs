@@ -1,6 +1,8 @@
 using JasperFx.Events.Projections;
 using Marten;
 using Posture.Domain.Bases;
+using Posture.Domain.Contractors;
+using Posture.Domain.Missions;
 using Posture.Domain.Incidents;
 using Posture.Domain.Sites;
 using Posture.Infrastructure.Bus;
@@ -31,7 +33,24 @@ public static class PostureStore
         // The decision state of each aggregate is folded live from its stream when a command needs it.
         options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);
         // Read models are kept in the same transaction as the events that change them.
-        options.Projections.Add(new DomainFold<SitePosture>(SitePosture.Evolve), ProjectionLifecycle.Inline);
+        // A site is fed by its Base stream and by every contractor and mission that moves people there.
+        options.Projections.Add(
+            new DomainMultiFold<SitePosture>(SitePosture.Evolve)
+                .Route<IBaseEvent>(e => e.BaseId)
+                .Route<ContractorsDeployed>(e => e.BaseId)
+                .Route<ContractorsEvacuated>(e => e.BaseId)
+                .Route<ContractorsReturned>(e => e.BaseId)
+                .Route<ContractorCasualtiesReported>(e => e.BaseId)
+                .Route<MissionPersonnelAssigned>(e => e.BaseId)
+                .Route<MissionPersonnelWithdrawn>(e => e.BaseId),
+            ProjectionLifecycle.Inline);
+        options.Projections.Add(
+            new DomainMultiFold<Organisation>(Organisation.Evolve)
+                .Route<ContractorEngaged>(e => e.ContractorId)
+                .Route<MissionLaunched>(e => e.MissionId)
+                .Route<MissionExpanded>(e => e.MissionId)
+                .Route<MissionReduced>(e => e.MissionId),
+            ProjectionLifecycle.Inline);
         options.Projections.Add(
             new DomainMultiFold<IncidentLogEntry>(IncidentLogEntry.Evolve)
                 .Route<IIncidentOccurred>(e => e.IncidentId)

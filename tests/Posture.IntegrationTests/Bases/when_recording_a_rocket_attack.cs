@@ -30,8 +30,9 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
         created.GetProperty("version").GetInt64().ShouldBe(2);
 
         var site = await Host.Alba.GetAsJson<JsonElement>($"/api/sites/{Requests.Balad}");
-        site.GetProperty("incidentCount").GetInt32().ShouldBe(1);
+        site.GetProperty("recentIncidents").GetArrayLength().ShouldBe(1);
         site.GetProperty("lastIncidentAt").GetString().ShouldBe("2021-02-20T17:30:00Z");
+        site.GetProperty("threat").GetProperty("level").GetString().ShouldNotBe("low");
     }
 
     [Fact]

@@ -20,8 +20,11 @@ public sealed class when_registering_a_base(PostureHost host) : PostureScenario(
         var site = await Host.Alba.GetAsJson<JsonElement>($"/api/sites/{Requests.Balad}");
         site.GetProperty("name").GetString().ShouldBe("Balad Air Base");
         site.GetProperty("region").GetString().ShouldBe("Salah al-Din");
-        site.GetProperty("incidentCount").GetInt32().ShouldBe(0);
+        site.GetProperty("recentIncidents").GetArrayLength().ShouldBe(0);
         site.GetProperty("lastIncidentAt").ValueKind.ShouldBe(JsonValueKind.Null);
+        site.GetProperty("threat").GetProperty("level").GetString().ShouldBe("low");
+        site.GetProperty("fpcon").GetString().ShouldBe("normal");
+        site.GetProperty("headcount").GetProperty("total").GetInt32().ShouldBe(0);
     }
 
     [Fact]

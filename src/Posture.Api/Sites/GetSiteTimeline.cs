@@ -1,0 +1,81 @@
+using Marten;
+using NodaTime;
+using Posture.Domain.Threats;
+using Posture.Infrastructure.Sites;
+
+namespace Posture.Api.Sites;
+
+public sealed record ThreatPoint(Instant At, ThreatLevel Level, double Score);
+
+public sealed record LevelChange(Instant At, ThreatLevel From, ThreatLevel To);
+
+public sealed record HeadcountPoint(Instant At, int Contractors, int Mission, int Total);
+
+/// <summary><c>GET /api/sites/{id}/timeline</c>: how a site's threat and headcount changed between two instants, for plots.</summary>
+public sealed record SiteTimeline(
+    Guid SiteId, Instant From, Instant To, int StepHours, IReadOnlyList<ThreatPoint> Threat, IReadOnlyList<LevelChange> LevelChanges,
+    IReadOnlyList<HeadcountPoint> Headcount);
+
+/// <summary>
+/// The threat is sampled every <c>stepHours</c> (default 24) from <c>from</c> (default: the site's first incident or
+/// movement of people) to <c>to</c> (default now), and at each incident in between; the headcount is given after each
+/// change. At most 5,000 threat samples.
+/// </summary>
+public static class GetSiteTimeline
+{
+    public const int MaxSamples = 5000;
+
+    [WolverineGet("/api/sites/{id}/timeline")]
+    public static async Task<IResult> Get(
+        Guid id, string? from, string? to, string? stepHours, IQuerySession session, SiteReader reader, IClock clock, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(clock);
+        var query = new QueryParameters();
+        var since = query.Instant(from, "from");
+        var until = query.Instant(to, "to") ?? clock.GetCurrentInstant();
+        var step = query.WholeNumber(stepHours, "stepHours", 24, 1, 24 * 366);
+        if (query.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var snapshot = await reader.AroundAsync(session, id, cancellation).ConfigureAwait(false);
+        if (snapshot?.Site(id) is not { } site)
+        {
+            return SiteProblems.Unknown(id);
+        }
+
+        var incidentTimes = snapshot.IncidentsAt(id).Select(i => i.OccurredAt).ToList();
+        var start = since ?? incidentTimes.Concat(site.PeopleChanges.Select(c => c.At)).DefaultIfEmpty(until - Duration.FromDays(30)).Min();
+        if (start > until)
+        {
+            return CommandResults.Invalid("from", "must not be after to");
+        }
+
+        var stepLength = Duration.FromHours(step);
+        if ((until - start) / stepLength > MaxSamples)
+        {
+            return CommandResults.Invalid("stepHours", $"gives more than {MaxSamples} samples between from and to; take a longer step");
+        }
+
+        var instants = Samples(start, until, stepLength).Concat(incidentTimes.Where(t => t >= start && t <= until)).Distinct().Order().ToList();
+        var threat = instants.Select(at => snapshot.Threat(id, at)).Select(t => new ThreatPoint(t.At, t.Level, Math.Round(t.Score, 4))).ToList();
+        var changes = threat.Zip(threat.Skip(1)).Where(p => p.First.Level != p.Second.Level)
+            .Select(p => new LevelChange(p.Second.At, p.First.Level, p.Second.Level)).ToList();
+        var headcount = site.PeopleChanges.Select(c => c.At).Append(start).Where(t => t >= start && t <= until).Distinct().Order()
+            .Select(at => (At: at, People: snapshot.Headcount(site, at)))
+            .Select(p => new HeadcountPoint(p.At, p.People.Contractors, p.People.Mission, p.People.Total)).ToList();
+        return Results.Ok(new SiteTimeline(id, start, until, step, threat, changes, headcount));
+    }
+
+    private static IEnumerable<Instant> Samples(Instant from, Instant to, Duration step)
+    {
+        for (var at = from; at <= to; at += step)
+        {
+            yield return at;
+        }
+
+        yield return to;
+    }
+}
