@@ -23,3 +23,4 @@ public sealed record AssessThreat(Guid BaseId, ThreatLevel Level, string Reason,
 
 /// <summary>A commander's force-protection condition for the base.</summary>
 public sealed record SetForceProtectionCondition(Guid BaseId, ForceProtectionCondition Condition, string Reason);
+

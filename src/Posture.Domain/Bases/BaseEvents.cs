@@ -74,3 +74,4 @@ public sealed record ThreatAssessed(Guid BaseId, ThreatLevel Level, string Reaso
 
 /// <summary>A commander set the base's force-protection condition.</summary>
 public sealed record ForceProtectionConditionSet(Guid BaseId, ForceProtectionCondition Condition, string Reason, Instant SetAt) : IBaseEvent;
+

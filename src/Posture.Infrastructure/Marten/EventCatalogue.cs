@@ -2,6 +2,7 @@ using Marten.Events;
 using Posture.Domain.Bases;
 using Posture.Domain.Contractors;
 using Posture.Domain.Missions;
+using Posture.Domain.Threats;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -23,6 +24,7 @@ public static class EventCatalogue
         [typeof(IncidentRetracted)] = "incident_retracted",
         [typeof(ThreatAssessed)] = "threat_assessed",
         [typeof(ForceProtectionConditionSet)] = "force_protection_condition_set",
+        [typeof(ThreatLevelChanged)] = "threat_level_changed",
         [typeof(ContractorEngaged)] = "contractor_engaged",
         [typeof(ContractorsDeployed)] = "contractors_deployed",
         [typeof(ContractorsEvacuated)] = "contractors_evacuated",

@@ -5,6 +5,7 @@ using Posture.Domain.Contractors;
 using Posture.Domain.Missions;
 using Posture.Domain.Incidents;
 using Posture.Domain.Sites;
+using Posture.Domain.Threats;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Json;
 using Weasel.Core;
@@ -32,6 +33,7 @@ public static class PostureStore
 
         // The decision state of each aggregate is folded live from its stream when a command needs it.
         options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);
+        options.Projections.Add(new DomainFold<ThreatRecord>(ThreatRecord.Evolve), ProjectionLifecycle.Live);
         // Read models are kept in the same transaction as the events that change them.
         // A site is fed by its Base stream and by every contractor and mission that moves people there.
         options.Projections.Add(
@@ -62,5 +64,6 @@ public static class PostureStore
             .Index(x => x.OccurredAtUnixMilliseconds);
         options.Schema.For<SitePosture>().Identity(x => x.Id);
         options.Schema.For<CommandReceipt>().Identity(x => x.Id);
+        options.Schema.For<Alert>().Identity(x => x.Id).Index(x => x.AtUnixMilliseconds);
     }
 }

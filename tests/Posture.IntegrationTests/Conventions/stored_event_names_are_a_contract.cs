@@ -33,6 +33,7 @@ public sealed class stored_event_names_are_a_contract
             "RocketAttackOccurred = rocket_attack_occurred",
             "SmallArmsFireOccurred = small_arms_fire_occurred",
             "ThreatAssessed = threat_assessed",
+            "ThreatLevelChanged = threat_level_changed",
         ]);
 
     [Fact]

@@ -3,6 +3,7 @@ using Marten;
 using NodaTime;
 using NodaTime.Testing;
 using Posture.Api;
+using Posture.Infrastructure.Marten;
 using Posture.Infrastructure.Storage;
 
 namespace Posture.IntegrationTests.Infrastructure;
@@ -24,21 +25,48 @@ public sealed class PostureHost(TestPostgres postgres) : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_it");
-        var builder = await PostureApi.CreateBuilderAsync([], PostureDatabase.ForConnectionString(connectionString), Clock);
+        // The scheduled sweep runs on wall-clock time; tests send ReassessThreat themselves when they move the clock.
+        var builder = await PostureApi.CreateBuilderAsync(
+            ["--Posture:Threat:ReassessEveryMinutes=0"], PostureDatabase.ForConnectionString(connectionString), Clock);
         Alba = await AlbaHost.For(builder, PostureApi.MapPosture);
     }
 
-    /// <summary>Every test starts from empty tables and the same instant.</summary>
+    /// <summary>
+    /// Every test starts from empty tables and the same instant, after the messages earlier tests cascaded (threat
+    /// re-evaluations, alerts) have been handled, so none lands in the next test's data.
+    /// </summary>
     public async Task ResetAsync()
     {
+        await WaitForQuietAsync();
         Clock.Reset(Now);
         await Alba.ResetAllMartenDataAsync();
     }
 
+    /// <summary>Waits until Wolverine's durable inbox and outbox are empty (at most ten seconds).</summary>
+    public async Task WaitForQuietAsync()
+    {
+        await using var session = Store.QuerySession();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var pending = await session.QueryAsync<long>(
+                $"select (select count(*) from {PostureStore.Schema}.wolverine_incoming_envelopes where status <> 'Handled') + (select count(*) from {PostureStore.Schema}.wolverine_outgoing_envelopes)");
+            if (pending.Single() == 0)
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Events written by commands: what "nothing written" is about. Posture's own threat-level records, which follow
+    /// a command asynchronously, are left out so the count does not depend on when they land.
+    /// </summary>
     public async Task<long> EventCountAsync()
     {
         await using var session = Store.QuerySession();
-        return await session.Events.QueryAllRawEvents().LongCountAsync();
+        return await session.Events.QueryAllRawEvents().Where(e => e.EventTypeName != "threat_level_changed").LongCountAsync();
     }
 
     public async ValueTask DisposeAsync()
