@@ -13,6 +13,10 @@ public static class CommandResults
         return outcome.Rejection is { } rejection ? Problem(rejection) : onAccepted(outcome);
     }
 
+    /// <summary>Sends the command as the request's caller and answers its outcome (see <see cref="HttpCaller.SendAsync"/>).</summary>
+    public static async Task<IResult> SendAsync(IMessageBus bus, HttpContext http, object command, Func<CommandOutcome, IResult> onAccepted) =>
+        From(await bus.SendAsync(http, command).ConfigureAwait(false), onAccepted);
+
     public static IResult Problem(Rejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);

@@ -5,8 +5,11 @@ namespace Posture.Domain.Contractors;
 // Commands for the Contractor stream, decided in ContractorDecider. `At` is when it happened in the world; it may be
 // earlier than other facts already recorded (reports arrive late), never later than the moment it is decided.
 
-/// <summary>Start following a contracting company's presence.</summary>
-public sealed record EngageContractor(Guid ContractorId, string Company, string Programme, Instant EngagedAt);
+/// <summary>
+/// Start following a contracting company's presence. Without <c>EngagedAt</c> the engagement begins when it is decided,
+/// so a retry of the same command (under an idempotency key) is still the same command however late it comes.
+/// </summary>
+public sealed record EngageContractor(Guid ContractorId, string Company, string Programme, Instant? EngagedAt);
 
 /// <summary>Record that people of the contractor arrived at a site.</summary>
 public sealed record DeployContractors(Guid ContractorId, Guid BaseId, int Count, Instant At);

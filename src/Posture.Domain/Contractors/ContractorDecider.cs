@@ -12,11 +12,12 @@ public static class ContractorDecider
 {
     public static Decision Decide(EngageContractor command, Contractor? state, Instant now)
     {
+        var engagedAt = command.EngagedAt ?? now;
         var checks = new FieldChecks()
             .Require(command.ContractorId != Guid.Empty, "id", "must not be the empty id")
             .RequireText(command.Company, "company")
             .RequireText(command.Programme, "programme")
-            .NotAfter(command.EngagedAt, now, "engagedAt");
+            .NotAfter(engagedAt, now, "engagedAt");
         if (checks.Any)
         {
             return checks.ToRejection();
@@ -28,7 +29,7 @@ public static class ContractorDecider
         }
 
         return Decision.Accept(new ContractorEngaged(
-            command.ContractorId, command.Company.Trim(), command.Programme.Trim(), command.EngagedAt));
+            command.ContractorId, command.Company.Trim(), command.Programme.Trim(), engagedAt));
     }
 
     public static Decision Decide(DeployContractors command, Contractor? state, Instant now, bool siteKnown)

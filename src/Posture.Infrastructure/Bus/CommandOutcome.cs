@@ -56,6 +56,15 @@ public static class StreamDecisions
                 : CommandOutcome.Refused(streamId, Rejection.Reused($"idempotency key '{key}' was already used for a different command"));
         }
 
+        if (streamId == Guid.Empty)
+        {
+            // Marten will not take the empty id as a stream id (it throws, a 500). No stream has it, so the domain
+            // decides on no state and refuses: the empty id for a new stream, an unknown one for an existing stream.
+            var refusal = decide(null, clock.GetCurrentInstant()).Rejection
+                ?? Rejection.Invalid([new FieldProblem("id", "must not be the empty id")]);
+            return CommandOutcome.Refused(streamId, refusal);
+        }
+
         var stream = await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
         var outcome = stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
         if (receiptId is not null && outcome.Accepted)

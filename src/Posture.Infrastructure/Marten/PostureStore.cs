@@ -2,8 +2,8 @@ using JasperFx.Events.Projections;
 using Marten;
 using Posture.Domain.Bases;
 using Posture.Domain.Contractors;
-using Posture.Domain.Missions;
 using Posture.Domain.Incidents;
+using Posture.Domain.Missions;
 using Posture.Domain.Sites;
 using Posture.Domain.Threats;
 using Posture.Infrastructure.Bus;
@@ -34,6 +34,9 @@ public static class PostureStore
         // The decision state of each aggregate is folded live from its stream when a command needs it.
         options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);
         options.Projections.Add(new DomainFold<ThreatRecord>(ThreatRecord.Evolve), ProjectionLifecycle.Live);
+        // (Contractor and Mission hold RunningCounts, which are not JSON documents: Live is their only lifecycle.)
+        options.Projections.Add(new DomainFold<Contractor>(Contractor.Evolve), ProjectionLifecycle.Live);
+        options.Projections.Add(new DomainFold<Mission>(Mission.Evolve), ProjectionLifecycle.Live);
         // Read models are kept in the same transaction as the events that change them.
         // A site is fed by its Base stream and by every contractor and mission that moves people there.
         options.Projections.Add(

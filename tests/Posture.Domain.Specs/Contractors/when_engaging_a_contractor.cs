@@ -41,6 +41,11 @@ public sealed class when_engaging_a_contractor : ContractorSpecs
         ContractorDecider.Decide(Command(engagedAt: Now), Given(), Now).IsAccepted.ShouldBeTrue();
 
     [Fact]
+    public void an_engagement_without_a_date_begins_when_it_is_decided() =>
+        ContractorDecider.Decide(new EngageContractor(Sallyport, "Sallyport", "Iraqi F-16 programme", null), Given(), Now)
+            .Events.OfType<ContractorEngaged>().Single().EngagedAt.ShouldBe(Now);
+
+    [Fact]
     public void every_bad_field_is_named_at_once() =>
         ThenInvalid(
             ContractorDecider.Decide(new EngageContractor(Guid.Empty, "", " ", Now + Duration.FromDays(1)), Given(), Now),

@@ -75,6 +75,7 @@ public sealed class when_registering_a_base(PostureHost host) : PostureScenario(
     [InlineData("latitude", 91.0)]
     [InlineData("longitude", -180.5)]
     [InlineData("latitude", null)]
+    [InlineData("id", "00000000-0000-0000-0000-000000000000")]
     public async Task a_bad_field_is_a_400_naming_it_and_nothing_is_written(string field, object? value)
     {
         var body = JsonSerializer.SerializeToNode(Requests.BaladBody())!.AsObject();

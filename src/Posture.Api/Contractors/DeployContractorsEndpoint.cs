@@ -1,0 +1,15 @@
+using Posture.Domain.Contractors;
+
+namespace Posture.Api.Contractors;
+
+/// <summary><c>POST /api/contractors/{id}/deployments</c> <c>{baseId, count, at}</c>: people of the contractor arrived at a site.</summary>
+public static class DeployContractorsEndpoint
+{
+    [WolverinePost("/api/contractors/{id}/deployments")]
+    public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.SendAsync(
+            bus, http, (baseId, count, at) => new DeployContractors(id, baseId, count, at), ok => Results.Ok(new { contractorId = id, version = ok.Version }));
+    }
+}
