@@ -17,7 +17,7 @@ public static class GetContractorEndpoint
 {
     /// <summary>Folded live from the Contractor stream by the domain's own fold; there is no stored read model yet.</summary>
     [WolverineGet("/api/contractors/{id}")]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (await session.FoldAsync<ContractorEngaged, Contractor>(id, Contractor.Evolve, cancellation).ConfigureAwait(false) is not { } stream)
         {
@@ -28,6 +28,8 @@ public static class GetContractorEndpoint
         var sites = contractor.People.Keys.Union(contractor.Evacuated.Keys).Order()
             .Select(baseId => new ContractorSiteView(baseId, contractor.PeopleAt(baseId).Latest, contractor.EvacuatedFrom(baseId).Latest))
             .ToList();
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Headers.ETag = $"\"{stream.Version}\"";
         return Results.Ok(new ContractorView(id, contractor.Company, stream.First.Programme, contractor.EngagedAt, stream.Version, sites));
     }
 }

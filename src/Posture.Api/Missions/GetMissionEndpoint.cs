@@ -19,7 +19,7 @@ public static class GetMissionEndpoint
 {
     /// <summary>Folded live from the Mission stream by the domain's own fold; there is no stored read model yet.</summary>
     [WolverineGet("/api/missions/{id}")]
-    public static async Task<IResult> Get(Guid id, IQuerySession session, CancellationToken cancellation)
+    public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (await session.FoldAsync<MissionLaunched, Mission>(id, Mission.Evolve, cancellation).ConfigureAwait(false) is not { } stream)
         {
@@ -28,6 +28,8 @@ public static class GetMissionEndpoint
 
         var mission = stream.State;
         var sites = mission.Assigned.Keys.Order().Select(baseId => new MissionSiteView(baseId, mission.AssignedAt(baseId).Latest)).ToList();
+        ArgumentNullException.ThrowIfNull(http);
+        http.Response.Headers.ETag = $"\"{stream.Version}\"";
         return Results.Ok(new MissionView(
             id, mission.Name, mission.AuthorisedStrength, mission.LaunchedAt, stream.First.Locations, sites.Sum(s => s.Personnel), stream.Version, sites));
     }

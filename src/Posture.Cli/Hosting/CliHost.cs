@@ -83,7 +83,7 @@ public sealed class CliRuntime(IHost host, string databaseDescription, string ca
 
     /// <summary>Sends a command on the bus as <see cref="Caller"/> (under an idempotency key, if given) and waits for its outcome.</summary>
     public Task<CommandOutcome> SendAsync(object command, string? idempotencyKey, CancellationToken cancellation) =>
-        Bus.SendCommandAsync(command, Caller, idempotencyKey, cancellation);
+        Bus.SendCommandAsync(command, Caller, idempotencyKey, cancellation: cancellation);
 
     public IServiceProvider Services => host.Services;
 

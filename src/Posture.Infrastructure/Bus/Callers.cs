@@ -13,6 +13,9 @@ public static class Callers
     /// <summary>The idempotency key a sender gives a command (HTTP's Idempotency-Key, or a peer's own).</summary>
     public const string IdempotencyKeyHeader = "posture-idempotency-key";
 
+    /// <summary>The stream version the sender decided on (HTTP's If-Match); the command is refused if the stream moved on.</summary>
+    public const string ExpectedVersionHeader = "posture-expected-version";
+
     /// <summary>The longest idempotency key accepted.</summary>
     public const int MaxIdempotencyKeyLength = 200;
 
@@ -24,10 +27,16 @@ public static class Callers
     /// a retry gets the first outcome again.
     /// </summary>
     public static Task<CommandOutcome> SendCommandAsync(
-        this IMessageBus bus, object command, string caller, string? idempotencyKey = null, CancellationToken cancellation = default)
+        this IMessageBus bus, object command, string caller, string? idempotencyKey = null, long? expectedVersion = null,
+        CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(bus);
         var options = new DeliveryOptions();
+        if (expectedVersion is { } version)
+        {
+            options.Headers[ExpectedVersionHeader] = version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         options.Headers[Header] = string.IsNullOrWhiteSpace(caller) ? Unknown : caller.Trim();
         if (!string.IsNullOrWhiteSpace(idempotencyKey))
         {
@@ -35,6 +44,16 @@ public static class Callers
         }
 
         return bus.InvokeAsync<CommandOutcome>(command, options, cancellation);
+    }
+
+    /// <summary>The version the sender expects the target stream to be at, if it said.</summary>
+    public static long? ExpectedVersionOf(IMessageContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Envelope?.Headers.TryGetValue(ExpectedVersionHeader, out var text) == true
+               && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+            ? version
+            : null;
     }
 
     /// <summary>The idempotency key of the message being handled, if it has one.</summary>

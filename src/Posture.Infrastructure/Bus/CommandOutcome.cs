@@ -65,7 +65,18 @@ public static class StreamDecisions
             return CommandOutcome.Refused(streamId, refusal);
         }
 
-        var stream = await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
+        // If-Match: the sender decided on a version of the record; a change since then is a conflict, not a silent
+        // overwrite. The expected version also goes to Marten, so a change between this check and the append fails too.
+        var expected = Callers.ExpectedVersionOf(context);
+        var stream = expected is { } version
+            ? await session.Events.FetchForWriting<T>(streamId, version, cancellation).ConfigureAwait(false)
+            : await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
+        if (expected is { } wanted && stream.Aggregate is not null && (stream.StartingVersion ?? 0) != wanted)
+        {
+            return CommandOutcome.Refused(streamId, Rejection.Conflict(
+                $"the record is at version {stream.StartingVersion ?? 0}, not {wanted} as the request expected (If-Match); read it again and retry"));
+        }
+
         var outcome = stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
         if (receiptId is not null && outcome.Accepted)
         {
