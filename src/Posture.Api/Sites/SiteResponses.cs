@@ -84,6 +84,13 @@ public static class SiteViews
 {
     public const int RecentIncidents = 10;
 
+    /// <summary>The latest incident that had happened by the instant asked about.</summary>
+    public static Instant? LastIncidentBy(SitePosture site, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        return site.Incidents.Values.Where(t => t <= at).Select(t => (Instant?)t).DefaultIfEmpty(null).Max();
+    }
+
     public static SiteSummary Summary(SiteSnapshot snapshot, SitePosture site, Instant at)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -91,7 +98,7 @@ public static class SiteViews
         var threat = snapshot.Threat(site.Id, at);
         var people = snapshot.Headcount(site, at);
         return new SiteSummary(site.Id, site.Name, site.Region, new ThreatSummary(threat.Level, Math.Round(threat.Score, 4)), site.Fpcon,
-            new HeadcountView(people.Contractors, people.Mission, people.Total, null), site.LastIncidentAt);
+            new HeadcountView(people.Contractors, people.Mission, people.Total, null), LastIncidentBy(site, at));
     }
 
     public static SiteDetail Detail(SiteSnapshot snapshot, SitePosture site, Instant at)
@@ -106,6 +113,6 @@ public static class SiteViews
         return new SiteDetail(site.Id, site.Name, site.Country, site.Region, site.Latitude, site.Longitude, at,
             new ThreatDetail(threat.Level, Math.Round(threat.Score, 4), threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor),
             site.Fpcon, site.FpconReason, site.FpconSetAt,
-            new HeadcountView(people.Contractors, people.Mission, people.Total, byOrganisation), site.LastIncidentAt, recent);
+            new HeadcountView(people.Contractors, people.Mission, people.Total, byOrganisation), LastIncidentBy(site, at), recent);
     }
 }

@@ -4,7 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Posture.Cli.Hosting;
 using Posture.Cli.Sites;
 using Posture.Domain.Common;
-using Posture.Domain.Sites;
+using Posture.Api.Sites;
+using Posture.Infrastructure.Sites;
 using Posture.Infrastructure.Json;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -23,12 +24,12 @@ public sealed class DemoCommand(CliEnvironment environment) : AsyncCommand<Postu
     public override async Task<int> ExecuteAsync(CommandContext context, PostureSettings settings, CancellationToken cancellationToken)
     {
         var console = environment.Console;
-        var steps = DemoScript.Load();
+        var story = DemoScript.Load();
         await using var runtime = await CliHost.StartAsync(environment, settings, cancellationToken);
         console.MarkupLine($"[bold]Posture demo[/]: the seed story, recorded on {Markup.Escape(runtime.DatabaseDescription)}.");
         console.WriteLine();
 
-        foreach (var (step, number) in steps.Select((step, index) => (step, index + 1)))
+        foreach (var (step, number) in story.Steps.Select((step, index) => (step, index + 1)))
         {
             // Each step has its own idempotency key: a second run gets the first run's outcome back.
             var outcome = await runtime.SendAsync(step.Command, $"seed-story/step-{number}", cancellationToken);
@@ -50,18 +51,24 @@ public sealed class DemoCommand(CliEnvironment environment) : AsyncCommand<Postu
             }
         }
 
-        await using var session = runtime.Services.GetRequiredService<IDocumentStore>().QuerySession();
-        var sites = await session.Query<SitePosture>().ToListAsync(cancellationToken);
-        console.WriteLine();
-        console.Write(SiteTable.Build(sites, "Sites now"));
+        // The posture at each moment of the story, as GET /api/sites?at= answers it: watch the levels change.
+        foreach (var moment in story.Moments)
+        {
+            console.WriteLine();
+            console.Write(SiteTable.Build(await SiteRows.AtAsync(runtime.Services, moment.At, cancellationToken), moment.Label));
+        }
 
-        var balad = await session.LoadAsync<SitePosture>(Balad, cancellationToken);
+        var night = story.Moments.Single(m => m.At.InUtc().Date == new NodaTime.LocalDate(2021, 2, 20)).At;
+        await using var session = runtime.Services.GetRequiredService<IDocumentStore>().QuerySession();
+        var snapshot = await runtime.Services.GetRequiredService<SiteReader>().AroundAsync(session, Balad, cancellationToken);
+        var balad = SiteViews.Detail(snapshot!, snapshot!.Site(Balad)!, night);
+        var options = PostureJson.Create();
         console.WriteLine();
-        console.MarkupLine("[bold]Balad Air Base's read model[/] (what GET /api/sites/" + Balad + " answers):");
-        console.Write(new JsonText(JsonSerializer.Serialize(balad, PostureJson.Create())));
+        console.MarkupLine($"[bold]Balad Air Base's read model on the night of the attack[/] (GET /api/sites/{Balad}?at={NodaTime.Text.InstantPattern.ExtendedIso.Format(night)}):");
+        console.Write(new JsonText(JsonSerializer.Serialize(balad, options)));
         console.WriteLine();
         console.WriteLine();
-        console.MarkupLine("Next: [bold]posture serve[/] and open http://127.0.0.1:5000/api/sites, or read docs/ (README.md lists them).");
+        console.MarkupLine("Next: [bold]posture serve[/] and open http://127.0.0.1:5000/api/sites, [bold]posture sites --at 2021-02-20T20:00:00Z[/], or read docs/ (README.md lists them).");
         return ExitCodes.Ok;
     }
 }

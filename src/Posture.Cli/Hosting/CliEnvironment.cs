@@ -11,9 +11,15 @@ namespace Posture.Cli.Hosting;
 /// </summary>
 public sealed record CliEnvironment(IConfiguration Configuration, IAnsiConsole Console, TextWriter Error, IClock Clock)
 {
-    public static CliEnvironment FromProcess() => new(
-        new ConfigurationBuilder().AddEnvironmentVariables().Build(),
-        AnsiConsole.Console,
-        System.Console.Error,
-        SystemClocks.System);
+    public static CliEnvironment FromProcess()
+    {
+        var console = AnsiConsole.Console;
+        if (System.Console.IsOutputRedirected)
+        {
+            // Written to a file or a pipe, tables are not squeezed into 80 columns.
+            console.Profile.Width = 160;
+        }
+
+        return new CliEnvironment(new ConfigurationBuilder().AddEnvironmentVariables().Build(), console, System.Console.Error, SystemClocks.System);
+    }
 }

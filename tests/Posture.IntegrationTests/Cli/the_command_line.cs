@@ -64,8 +64,8 @@ public sealed class the_command_line
     [Fact]
     public void every_figure_in_the_demo_data_is_marked_reported_or_illustrative()
     {
-        var steps = DemoScript.Load();
-        steps.Count.ShouldBeGreaterThanOrEqualTo(5);
+        var steps = DemoScript.Load().Steps;
+        steps.Count.ShouldBeGreaterThanOrEqualTo(13);
         foreach (var step in steps)
         {
             var marked = step.Reported.Concat(step.Illustrative).Select(f => f.Split(' ')[0]).ToHashSet();
@@ -82,7 +82,7 @@ public sealed class the_command_line
     [Fact]
     public void the_demo_holds_the_seed_storys_attack_on_balad()
     {
-        var attack = DemoScript.Load().Select(s => s.Command).OfType<RecordIncident>()
+        var attack = DemoScript.Load().Steps.Select(s => s.Command).OfType<RecordIncident>()
             .Single(a => a.Report.OccurredAt.InUtc().Date == new NodaTime.LocalDate(2021, 2, 20));
         attack.BaseId.ShouldBe(DemoCommand.Balad);
         attack.Kind.ShouldBe(IncidentKind.Rocket);

@@ -29,10 +29,11 @@ public sealed class when_running_the_demo(TestPostgres postgres)
         first.ExitCode.ShouldBe(0, first.Error);
         first.Output.ShouldContain("Balad Air Base");
         first.Output.ShouldContain("2021-02-20 17:30Z");
-        first.Output.ShouldContain("\"incidentCount\": 2");
+        first.Output.ShouldContain("16 February 2021, the morning after Erbil");
+        first.Output.ShouldContain("\"contractors\": 46");
         first.Output.ShouldContain($"/api/sites/{DemoCommand.Balad}");
         var events = await CountAsync(connectionString, $"select count(*) from {PostureStore.Schema}.mt_events where type <> 'threat_level_changed'");
-        events.ShouldBe(DemoScript.Load().Count);
+        events.ShouldBe(DemoScript.Load().Steps.Count);
         (await CountAsync(connectionString, $"select count(*) from {PostureStore.Schema}.mt_events where user_name = 'demo-officer' and type <> 'threat_level_changed'")).ShouldBe(events);
 
         var second = await CliRun.RunAsync(configuration, "demo");
