@@ -48,7 +48,25 @@ public static class PostureApi
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options =>
+        {
+            // Endpoints answer IResult and declare what they really answer ([ProducesResponseType]); Wolverine also
+            // infers a generic "200: IResult", which is dropped where the endpoint creates (201) instead.
+            options.AddOperationTransformer((operation, _, _) =>
+            {
+                if (operation.Responses is { } responses && responses.ContainsKey("201"))
+                {
+                    responses.Remove("200");
+                }
+
+                return Task.CompletedTask;
+            });
+            options.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Components?.Schemas?.Remove(nameof(IResult));
+                return Task.CompletedTask;
+            });
+        });
         builder.Services.AddExceptionHandler<StorageConflictHandler>();
         return builder;
     }
@@ -60,7 +78,18 @@ public static class PostureApi
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<IdempotencyKeyCheck>();
-        app.MapWolverineEndpoints();
+        app.MapWolverineEndpoints(options => options.ConfigureEndpoints(chain =>
+        {
+            // What every endpoint can answer besides success, for the OpenAPI document: bad input, an unknown id,
+            // and for writes a refusal, a lost race or a stale If-Match (409) and a reused idempotency key (422).
+            chain.Metadata.ProducesValidationProblem();
+            chain.Metadata.ProducesProblem(StatusCodes.Status404NotFound);
+            if (chain.HttpMethods.Contains("POST"))
+            {
+                chain.Metadata.ProducesProblem(StatusCodes.Status409Conflict);
+                chain.Metadata.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+            }
+        }));
         app.MapOpenApi();
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Posture.Domain.Threats;
 
@@ -9,6 +10,7 @@ namespace Posture.Api.Alerts;
 /// </summary>
 public static class ListAlerts
 {
+    [ProducesResponseType<IReadOnlyList<Posture.Domain.Threats.Alert>>(200)]
     [WolverineGet("/api/alerts")]
     public static async Task<IResult> Get(string? site, string? limit, IQuerySession session, CancellationToken cancellation)
     {

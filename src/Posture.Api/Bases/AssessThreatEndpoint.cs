@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Bases;
 using Posture.Domain.Threats;
@@ -9,6 +10,7 @@ public sealed record AssessThreatRequest(ThreatLevel? Level, string? Reason, Ins
 
 public static class AssessThreatEndpoint
 {
+    [ProducesResponseType<BaseChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/assessments")]
     public static async Task<IResult> Post(Guid baseId, AssessThreatRequest request, IMessageBus bus, HttpContext http)
     {
@@ -21,6 +23,6 @@ public static class AssessThreatEndpoint
 
         var command = new AssessThreat(baseId, request.Level!.Value, request.Reason ?? "", request.ExpiresAt!.Value);
         var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
-        return CommandResults.From(outcome, ok => Results.Ok(new { baseId, version = ok.Version }));
+        return CommandResults.From(outcome, ok => Results.Ok(new BaseChanged(baseId, ok.Version)));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Bases;
 
@@ -24,6 +25,7 @@ public sealed record CorrectIncidentRequest(
 
 public static class CorrectIncidentEndpoint
 {
+    [ProducesResponseType<IncidentChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/corrections")]
     public static async Task<IResult> Post(Guid baseId, Guid incidentId, CorrectIncidentRequest request, IMessageBus bus, HttpContext http)
     {
@@ -39,6 +41,6 @@ public static class CorrectIncidentEndpoint
             attributed.Attribution, attributed.Group, request.Source, request.Confidence, request.Notes);
         var command = new CorrectIncident(baseId, incidentId, changes, request.Reason ?? "");
         var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
-        return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
+        return CommandResults.From(outcome, ok => Results.Ok(new IncidentChanged(baseId, incidentId, ok.Version)));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Bases;
 
@@ -25,6 +26,7 @@ public sealed record RecordAttackRequest(
 
 public static class RecordAttackEndpoint
 {
+    [ProducesResponseType<IncidentChanged>(201)]
     [WolverinePost("/api/bases/{baseId}/attacks")]
     public static async Task<IResult> Post(Guid baseId, RecordAttackRequest request, IMessageBus bus, HttpContext http)
     {
@@ -60,7 +62,7 @@ public static class RecordAttackEndpoint
         var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
         return CommandResults.From(outcome, ok => Results.Created(
             $"/api/sites/{baseId}",
-            new { baseId, incidentId = command.IncidentId, version = ok.Version }));
+            new IncidentChanged(baseId, command.IncidentId, ok.Version)));
     }
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Posture.Domain.Bases;
 
 namespace Posture.Api.Bases;
@@ -7,6 +8,7 @@ public sealed record RegisterBaseRequest(Guid? Id, string? Name, string? Country
 
 public static class RegisterBaseEndpoint
 {
+    [ProducesResponseType<Created>(201)]
     [WolverinePost("/api/bases")]
     public static async Task<IResult> Post(RegisterBaseRequest request, IMessageBus bus, HttpContext http)
     {
@@ -20,6 +22,6 @@ public static class RegisterBaseEndpoint
         var command = new RegisterBase(
             request.Id ?? HttpCaller.NewId(http, "base"), request.Name ?? "", request.Country ?? "", request.Region ?? "", request.Latitude!.Value, request.Longitude!.Value);
         var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
-        return CommandResults.From(outcome, ok => Results.Created($"/api/sites/{ok.StreamId}", new { id = ok.StreamId, version = ok.Version }));
+        return CommandResults.From(outcome, ok => Results.Created($"/api/sites/{ok.StreamId}", new Created(ok.StreamId, ok.Version)));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Posture.Domain.Bases;
 
 namespace Posture.Api.Bases;
@@ -7,6 +8,7 @@ public sealed record RetractIncidentRequest(string? Reason);
 
 public static class RetractIncidentEndpoint
 {
+    [ProducesResponseType<IncidentChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/retractions")]
     public static async Task<IResult> Post(Guid baseId, Guid incidentId, RetractIncidentRequest request, IMessageBus bus, HttpContext http)
     {
@@ -14,6 +16,6 @@ public static class RetractIncidentEndpoint
         ArgumentNullException.ThrowIfNull(bus);
         var command = new RetractIncident(baseId, incidentId, request.Reason ?? "");
         var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
-        return CommandResults.From(outcome, ok => Results.Ok(new { baseId, incidentId, version = ok.Version }));
+        return CommandResults.From(outcome, ok => Results.Ok(new IncidentChanged(baseId, incidentId, ok.Version)));
     }
 }

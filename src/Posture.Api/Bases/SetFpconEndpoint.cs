@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Posture.Domain.Bases;
 using Posture.Domain.Threats;
 
@@ -8,6 +9,7 @@ public sealed record SetFpconRequest(ForceProtectionCondition? Condition, string
 
 public static class SetFpconEndpoint
 {
+    [ProducesResponseType<BaseChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/fpcon")]
     public static async Task<IResult> Post(Guid baseId, SetFpconRequest request, IMessageBus bus, HttpContext http)
     {
@@ -20,6 +22,6 @@ public static class SetFpconEndpoint
 
         var command = new SetForceProtectionCondition(baseId, request.Condition!.Value, request.Reason ?? "");
         var outcome = await bus.SendAsync(http, command).ConfigureAwait(false);
-        return CommandResults.From(outcome, ok => Results.Ok(new { baseId, version = ok.Version }));
+        return CommandResults.From(outcome, ok => Results.Ok(new BaseChanged(baseId, ok.Version)));
     }
 }

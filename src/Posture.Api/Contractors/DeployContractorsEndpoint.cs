@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Posture.Domain.Contractors;
 
 namespace Posture.Api.Contractors;
@@ -5,11 +6,12 @@ namespace Posture.Api.Contractors;
 /// <summary><c>POST /api/contractors/{id}/deployments</c> <c>{baseId, count, at}</c>: people of the contractor arrived at a site.</summary>
 public static class DeployContractorsEndpoint
 {
+    [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/deployments")]
     public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.SendAsync(
-            bus, http, (baseId, count, at) => new DeployContractors(id, baseId, count, at), ok => Results.Ok(new { contractorId = id, version = ok.Version }));
+            bus, http, (baseId, count, at) => new DeployContractors(id, baseId, count, at), ok => Results.Ok(new ContractorChanged(id, ok.Version)));
     }
 }

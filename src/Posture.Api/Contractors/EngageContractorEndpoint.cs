@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Contractors;
 
@@ -11,6 +12,7 @@ public sealed record EngageContractorRequest(Guid? Id, string? Company, string? 
 
 public static class EngageContractorEndpoint
 {
+    [ProducesResponseType<Created>(201)]
     [WolverinePost("/api/contractors")]
     public static async Task<IResult> Post(EngageContractorRequest request, IMessageBus bus, HttpContext http)
     {
@@ -18,6 +20,6 @@ public static class EngageContractorEndpoint
         ArgumentNullException.ThrowIfNull(bus);
         var command = new EngageContractor(
             request.Id ?? HttpCaller.NewId(http, "contractor"), request.Company ?? "", request.Programme ?? "", request.EngagedAt);
-        return await CommandResults.SendAsync(bus, http, command, ok => Results.Created($"/api/contractors/{ok.StreamId}", new { id = ok.StreamId, version = ok.Version })).ConfigureAwait(false);
+        return await CommandResults.SendAsync(bus, http, command, ok => Results.Created($"/api/contractors/{ok.StreamId}", new Created(ok.StreamId, ok.Version))).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Contractors;
 
@@ -11,6 +12,7 @@ public sealed record EvacuateContractorsRequest(Guid? BaseId, int? Count, Instan
 
 public static class EvacuateContractorsEndpoint
 {
+    [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/evacuations")]
     public static async Task<IResult> Post(Guid id, EvacuateContractorsRequest request, IMessageBus bus, HttpContext http)
     {
@@ -23,6 +25,6 @@ public static class EvacuateContractorsEndpoint
 
         var command = new EvacuateContractors(
             id, request.BaseId!.Value, request.Count!.Value, request.Destination, request.Reason ?? "", request.At!.Value);
-        return await CommandResults.SendAsync(bus, http, command, ok => Results.Ok(new { contractorId = id, version = ok.Version })).ConfigureAwait(false);
+        return await CommandResults.SendAsync(bus, http, command, ok => Results.Ok(new ContractorChanged(id, ok.Version))).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Domain.Common;
@@ -16,6 +17,7 @@ public sealed record ContractorSiteView(Guid BaseId, int People, int Evacuated);
 public static class GetContractorEndpoint
 {
     /// <summary>Folded live from the Contractor stream by the domain's own fold; there is no stored read model yet.</summary>
+    [ProducesResponseType<ContractorView>(200)]
     [WolverineGet("/api/contractors/{id}")]
     public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {

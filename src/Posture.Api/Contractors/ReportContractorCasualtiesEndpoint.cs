@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Contractors;
 
@@ -11,6 +12,7 @@ public sealed record ReportContractorCasualtiesRequest(Guid? BaseId, int? Killed
 
 public static class ReportContractorCasualtiesEndpoint
 {
+    [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/casualties")]
     public static async Task<IResult> Post(Guid id, ReportContractorCasualtiesRequest request, IMessageBus bus, HttpContext http)
     {
@@ -22,6 +24,6 @@ public static class ReportContractorCasualtiesEndpoint
         }
 
         var command = new ReportContractorCasualties(id, request.BaseId!.Value, request.Killed ?? 0, request.Injured ?? 0, request.At!.Value);
-        return await CommandResults.SendAsync(bus, http, command, ok => Results.Ok(new { contractorId = id, version = ok.Version })).ConfigureAwait(false);
+        return await CommandResults.SendAsync(bus, http, command, ok => Results.Ok(new ContractorChanged(id, ok.Version))).ConfigureAwait(false);
     }
 }

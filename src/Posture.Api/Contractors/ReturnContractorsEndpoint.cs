@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Posture.Domain.Contractors;
 
 namespace Posture.Api.Contractors;
@@ -5,11 +6,12 @@ namespace Posture.Api.Contractors;
 /// <summary><c>POST /api/contractors/{id}/returns</c> <c>{baseId, count, at}</c>: people evacuated from a site came back to it.</summary>
 public static class ReturnContractorsEndpoint
 {
+    [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/returns")]
     public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.SendAsync(
-            bus, http, (baseId, count, at) => new ReturnContractors(id, baseId, count, at), ok => Results.Ok(new { contractorId = id, version = ok.Version }));
+            bus, http, (baseId, count, at) => new ReturnContractors(id, baseId, count, at), ok => Results.Ok(new ContractorChanged(id, ok.Version)));
     }
 }

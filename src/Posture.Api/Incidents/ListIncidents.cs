@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using Marten.Linq.MatchesSql;
 using Posture.Api.Sites;
@@ -18,6 +19,8 @@ public sealed record IncidentPage(IReadOnlyList<IncidentView> Items, int Page, i
 public static class ListIncidents
 {
     public const int MaxPageSize = 500;
+
+    [ProducesResponseType<IncidentPage>(200)]
 
     [WolverineGet("/api/incidents")]
     public static async Task<IResult> Get(

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Domain.Common;
@@ -18,6 +19,7 @@ public sealed record MissionSiteView(Guid BaseId, int Personnel);
 public static class GetMissionEndpoint
 {
     /// <summary>Folded live from the Mission stream by the domain's own fold; there is no stored read model yet.</summary>
+    [ProducesResponseType<MissionView>(200)]
     [WolverineGet("/api/missions/{id}")]
     public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {

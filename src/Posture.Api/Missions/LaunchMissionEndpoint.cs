@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using NodaTime;
 using Posture.Domain.Missions;
 
@@ -8,6 +9,7 @@ public sealed record LaunchMissionRequest(Guid? Id, string? Name, int? Authorise
 
 public static class LaunchMissionEndpoint
 {
+    [ProducesResponseType<Created>(201)]
     [WolverinePost("/api/missions")]
     public static async Task<IResult> Post(LaunchMissionRequest request, IMessageBus bus, HttpContext http)
     {
@@ -21,6 +23,6 @@ public static class LaunchMissionEndpoint
         var command = new LaunchMission(
             request.Id ?? HttpCaller.NewId(http, "mission"), request.Name ?? "", request.AuthorisedStrength!.Value, request.Locations ?? [],
             request.LaunchedAt!.Value);
-        return await CommandResults.SendAsync(bus, http, command, ok => Results.Created($"/api/missions/{ok.StreamId}", new { id = ok.StreamId, version = ok.Version })).ConfigureAwait(false);
+        return await CommandResults.SendAsync(bus, http, command, ok => Results.Created($"/api/missions/{ok.StreamId}", new Created(ok.StreamId, ok.Version))).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Posture.Domain.Missions;
 
 namespace Posture.Api.Missions;
@@ -5,11 +6,12 @@ namespace Posture.Api.Missions;
 /// <summary><c>POST /api/missions/{id}/withdrawals</c> <c>{baseId, count, at}</c>: mission personnel left a site.</summary>
 public static class WithdrawMissionPersonnelEndpoint
 {
+    [ProducesResponseType<MissionChanged>(200)]
     [WolverinePost("/api/missions/{id}/withdrawals")]
     public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);
         return request.SendAsync(
-            bus, http, (baseId, count, at) => new WithdrawMissionPersonnel(id, baseId, count, at), ok => Results.Ok(new { missionId = id, version = ok.Version }));
+            bus, http, (baseId, count, at) => new WithdrawMissionPersonnel(id, baseId, count, at), ok => Results.Ok(new MissionChanged(id, ok.Version)));
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Infrastructure.Sites;
@@ -10,6 +11,7 @@ namespace Posture.Api.Sites;
 /// </summary>
 public static class GetSite
 {
+    [ProducesResponseType<SiteDetail>(200)]
     [WolverineGet("/api/sites/{id}")]
     public static async Task<IResult> Get(
         Guid id, string? at, IQuerySession session, SiteReader reader, IClock clock, HttpContext http, CancellationToken cancellation)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Infrastructure.Sites;
@@ -7,6 +8,7 @@ namespace Posture.Api.Sites;
 /// <summary><c>GET /api/sites/{id}/threat?at=</c>: the threat at an instant and each incident's contribution to it.</summary>
 public static class GetSiteThreat
 {
+    [ProducesResponseType<ThreatExplanation>(200)]
     [WolverineGet("/api/sites/{id}/threat")]
     public static async Task<IResult> Get(Guid id, string? at, IQuerySession session, SiteReader reader, IClock clock, CancellationToken cancellation)
     {

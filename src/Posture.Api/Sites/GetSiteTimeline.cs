@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Domain.Threats;
@@ -24,6 +25,8 @@ public sealed record SiteTimeline(
 public static class GetSiteTimeline
 {
     public const int MaxSamples = 5000;
+
+    [ProducesResponseType<SiteTimeline>(200)]
 
     [WolverineGet("/api/sites/{id}/timeline")]
     public static async Task<IResult> Get(

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Domain.Threats;
@@ -8,6 +9,7 @@ namespace Posture.Api.Sites;
 /// <summary><c>GET /api/sites</c>: every site's posture now (or <c>at</c>), filtered by <c>region</c> and <c>minLevel</c>.</summary>
 public static class ListSites
 {
+    [ProducesResponseType<IReadOnlyList<SiteSummary>>(200)]
     [WolverineGet("/api/sites")]
     public static async Task<IResult> Get(
         string? region, string? minLevel, string? at, IQuerySession session, SiteReader reader, IClock clock, CancellationToken cancellation)

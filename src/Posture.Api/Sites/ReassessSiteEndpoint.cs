@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
 using Posture.Domain.Sites;
@@ -11,6 +12,7 @@ namespace Posture.Api.Sites;
 /// </summary>
 public static class ReassessSiteEndpoint
 {
+    [ProducesResponseType<ThreatSummary>(200)]
     [WolverinePost("/api/sites/{id}/reassessments")]
     public static async Task<IResult> Post(Guid id, IMessageBus bus, IQuerySession session, SiteReader reader, IClock clock, HttpContext http)
     {
