@@ -1,5 +1,6 @@
 using Marten;
 using NodaTime;
+using Posture.Domain.Sites;
 using Posture.Domain.Threats;
 using Posture.Infrastructure.Bus;
 using Wolverine;
@@ -37,10 +38,19 @@ public static class ThreatReassessmentHandler
         }
 
         var now = clock.GetCurrentInstant();
-        var snapshot = await reader.AllAsync(session, cancellation).ConfigureAwait(false);
         var outgoing = new OutgoingMessages();
-        foreach (var site in Affected(message, snapshot, reader.Options))
+        // A sweep reads everything once; a reassessment after a command assesses each affected site from its own
+        // neighbourhood only, so a burst of reports (an import) costs a few small reads per report, not a read of
+        // every incident everywhere.
+        var everything = message.SiteIds.Count == 0 ? await reader.AllAsync(session, cancellation).ConfigureAwait(false) : null;
+        foreach (var siteId in await AffectedAsync(message, session, reader, cancellation).ConfigureAwait(false))
         {
+            var snapshot = everything ?? await reader.AroundAsync(session, siteId, cancellation).ConfigureAwait(false);
+            if (snapshot?.Site(siteId) is not { } site)
+            {
+                continue;
+            }
+
             var threat = snapshot.Threat(site.Id, now);
             var stream = await session.Events.FetchForWriting<ThreatRecord>(ThreatRecord.StreamOf(site.Id), cancellation).ConfigureAwait(false);
             var decision = ThreatRecord.Decide(new RecordThreatLevel(site.Id, threat.Level, threat.Score, now, message.Cause), stream.Aggregate, now);
@@ -59,16 +69,21 @@ public static class ThreatReassessmentHandler
         return outgoing;
     }
 
-    private static IEnumerable<Domain.Sites.SitePosture> Affected(ReassessThreat message, SiteSnapshot snapshot, ThreatOptions options)
+    /// <summary>The sites named and every site within the nearby radius of one of them; every site when none is named.</summary>
+    private static async Task<IReadOnlyList<Guid>> AffectedAsync(
+        ReassessThreat message, IDocumentSession session, SiteReader reader, CancellationToken cancellation)
     {
+        var sites = await session.Query<SitePosture>().ToListAsync(cancellation).ConfigureAwait(false);
         if (message.SiteIds.Count == 0)
         {
-            return snapshot.Sites;
+            return sites.Select(s => s.Id).ToList();
         }
 
-        var named = snapshot.Sites.Where(s => message.SiteIds.Contains(s.Id)).ToList();
-        return snapshot.Sites.Where(s => named.Any(n =>
-            n.Id == s.Id || GeoDistance.Kilometres(n.Latitude, n.Longitude, s.Latitude, s.Longitude) <= options.NearbyRadiusKm));
+        var named = sites.Where(s => message.SiteIds.Contains(s.Id)).ToList();
+        return sites.Where(s => named.Any(n =>
+                n.Id == s.Id || GeoDistance.Kilometres(n.Latitude, n.Longitude, s.Latitude, s.Longitude) <= reader.Options.NearbyRadiusKm))
+            .Select(s => s.Id)
+            .ToList();
     }
 }
 
