@@ -1,16 +1,13 @@
 using NodaTime;
 using Posture.Domain.Bases;
 using Posture.Domain.Common;
+using Posture.Domain.Specs.Common;
 
 namespace Posture.Domain.Specs.Bases;
 
 /// <summary>Given events / when a command at a fixed instant / then events or a named refusal.</summary>
-public abstract class BaseSpecs
+public abstract class BaseSpecs : DecisionSpecs
 {
-    /// <summary>The evening after the 20 February 2021 attack on Balad: "now" for every spec here.</summary>
-    protected static readonly Instant Now = Instant.FromUtc(2021, 2, 21, 9, 0);
-
-    protected static readonly Guid Balad = Guid.Parse("0b1ad000-0000-4000-8000-000000000001");
 
     protected static readonly BaseRegistered BaladRegistered =
         new(Balad, "Balad Air Base", "Iraq", "Salah al-Din", 33.9333, 44.3667, Instant.FromUtc(2020, 1, 1, 0, 0));
@@ -26,24 +23,4 @@ public abstract class BaseSpecs
     protected static readonly RocketAttackOccurred SeedAttack = new(Balad, SeedIncident, SeedReport());
 
     protected static Base? Given(params object[] history) => history.Aggregate((Base?)null, Base.Evolve);
-
-    protected static void ThenEvents(Decision decision, params object[] expected)
-    {
-        decision.Rejection.ShouldBeNull();
-        decision.Events.ShouldBe(expected);
-    }
-
-    protected static Rejection ThenRefused(Decision decision, RejectionKind kind)
-    {
-        decision.Events.ShouldBeEmpty();
-        var rejection = decision.Rejection.ShouldNotBeNull();
-        rejection.Kind.ShouldBe(kind);
-        return rejection;
-    }
-
-    protected static void ThenInvalid(Decision decision, params string[] fields)
-    {
-        var rejection = ThenRefused(decision, RejectionKind.Invalid);
-        rejection.Problems.Select(p => p.Field).ShouldBe(fields, ignoreOrder: true);
-    }
 }
