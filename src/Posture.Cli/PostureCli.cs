@@ -32,6 +32,16 @@ public static class PostureCli
                 .WithDescription("Show every site: region, incidents, last incident.")
                 .WithExample("sites")
                 .WithExample("sites", "--format", "json");
+            config.AddBranch("db", db =>
+            {
+                db.SetDescription("Posture's database: where it is, what it holds, its schema.");
+                db.AddCommand<DatabaseInfoCommand>("info")
+                    .WithDescription("Show where the data is and how many events, streams, sites, incidents, alerts and dead letters it holds.")
+                    .WithExample("db", "info");
+                db.AddCommand<DatabaseApplyCommand>("apply")
+                    .WithDescription("Create or update Posture's tables (every command also does this when it starts).")
+                    .WithExample("db", "apply");
+            });
             config.AddCommand<ServeCommand>("serve")
                 .WithDescription("Serve the HTTP API (JSON, ProblemDetails for errors).")
                 .WithExample("serve")

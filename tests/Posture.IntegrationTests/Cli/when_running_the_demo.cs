@@ -58,6 +58,44 @@ public sealed class when_running_the_demo(TestPostgres postgres)
         balad.LastIncidentAt.ShouldBe(NodaTime.Instant.FromUtc(2021, 2, 20, 17, 30));
     }
 
+    [Theory]
+    [InlineData("2021-02-14T12:00:00Z", "low", "low", 46)]
+    [InlineData("2021-02-16T06:00:00Z", "low", "high", 46)]
+    [InlineData("2021-02-20T20:00:00Z", "significant", "high", 46)]
+    [InlineData("2021-06-01T00:00:00Z", "low", "moderate", 46)]
+    [InlineData("2019-06-01T00:00:00Z", "low", "low", 1850)]
+    public async Task the_posture_at_each_moment_of_the_story_is_what_the_story_says(string at, string balad, string erbil, int sallyportAtBalad)
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_demo");
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString };
+        (await CliRun.RunAsync(configuration, "demo")).ExitCode.ShouldBe(0);
+
+        var run = await CliRun.RunAsync(configuration, "sites", "--at", at, "--format", "json");
+
+        run.ExitCode.ShouldBe(0, run.Error);
+        var sites = System.Text.Json.JsonDocument.Parse(run.Output).RootElement.EnumerateArray()
+            .ToDictionary(s => s.GetProperty("name").GetString()!, s => s);
+        sites["Balad Air Base"].GetProperty("threat").GetProperty("level").GetString().ShouldBe(balad);
+        sites["Erbil Air Base"].GetProperty("threat").GetProperty("level").GetString().ShouldBe(erbil);
+        sites["Balad Air Base"].GetProperty("headcount").GetProperty("contractors").GetInt32().ShouldBe(sallyportAtBalad);
+        sites["NATO Mission Iraq HQ"].GetProperty("headcount").GetProperty("mission").GetInt32().ShouldBe(500);
+    }
+
+    [Fact]
+    public async Task db_info_counts_what_the_demo_recorded()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_demo");
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString };
+        (await CliRun.RunAsync(configuration, "demo")).ExitCode.ShouldBe(0);
+
+        var info = await CliRun.RunAsync(configuration, "db", "info");
+
+        info.ExitCode.ShouldBe(0, info.Error);
+        info.Output.ShouldContain("sites");
+        System.Text.RegularExpressions.Regex.IsMatch(info.Output, @"sites\s*│\s*3\s").ShouldBeTrue(info.Output);
+        System.Text.RegularExpressions.Regex.IsMatch(info.Output, @"incidents \(as now believed\)\s*│\s*3\s").ShouldBeTrue(info.Output);
+    }
+
     [Fact]
     public async Task on_its_own_private_postgres_the_server_is_stopped_when_the_demo_ends()
     {
