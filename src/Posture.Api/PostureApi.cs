@@ -48,6 +48,7 @@ public static class PostureApi
             o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddPostureLimits(builder.Configuration);
         builder.Services.AddOpenApi(options =>
         {
             // Endpoints answer IResult and declare what they really answer ([ProducesResponseType]); Wolverine also
@@ -77,7 +78,9 @@ public static class PostureApi
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<BodySizeLimit>();
         app.UseMiddleware<IdempotencyKeyCheck>();
+        app.UseRateLimiter();
         app.MapWolverineEndpoints(options => options.ConfigureEndpoints(chain =>
         {
             // What every endpoint can answer besides success, for the OpenAPI document: bad input, an unknown id,
@@ -87,7 +90,10 @@ public static class PostureApi
             if (chain.HttpMethods.Contains("POST"))
             {
                 chain.Metadata.ProducesProblem(StatusCodes.Status409Conflict);
+                chain.Metadata.ProducesProblem(StatusCodes.Status413PayloadTooLarge);
                 chain.Metadata.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+                chain.Metadata.ProducesProblem(StatusCodes.Status429TooManyRequests);
+                chain.Metadata.RequireRateLimiting(RequestLimits.WritePolicy);
             }
         }));
         app.MapOpenApi();

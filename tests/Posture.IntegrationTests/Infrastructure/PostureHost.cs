@@ -22,13 +22,19 @@ public sealed class PostureHost(TestPostgres postgres) : IAsyncLifetime
 
     public IDocumentStore Store => Alba.Services.GetRequiredService<IDocumentStore>();
 
-    public async ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync() => Alba = await StartAsync(postgres, Clock);
+
+    /// <summary>The real host on a fresh database, with any settings a test collection needs on top.</summary>
+    public static async Task<IAlbaHost> StartAsync(TestPostgres postgres, FakeClock clock, params string[] settings)
     {
+        ArgumentNullException.ThrowIfNull(postgres);
         var connectionString = await postgres.CreateDatabaseAsync("posture_it");
         // The scheduled sweep runs on wall-clock time; tests send ReassessThreat themselves when they move the clock.
+        // The suite's callers write far faster than any person: the write limit is lifted unless a test sets it.
         var builder = await PostureApi.CreateBuilderAsync(
-            ["--Posture:Threat:ReassessEveryMinutes=0"], PostureDatabase.ForConnectionString(connectionString), Clock);
-        Alba = await AlbaHost.For(builder, PostureApi.MapPosture);
+            ["--Posture:Threat:ReassessEveryMinutes=0", "--Posture:Limits:WritesPerMinute=1000000", .. settings],
+            PostureDatabase.ForConnectionString(connectionString), clock);
+        return await AlbaHost.For(builder, PostureApi.MapPosture);
     }
 
     /// <summary>
