@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Alba;
+using Posture.IntegrationTests.Infrastructure;
+
+namespace Posture.IntegrationTests.Audit;
+
+/// <summary>An auditor reads every event of a stream: what it says, when it happened and was recorded, and who recorded it.</summary>
+public sealed class when_reading_the_audit_trail(PostureHost host) : PostureScenario(host)
+{
+    private const string Officer = "balad.security";
+
+    private static string Trail(Guid stream, string query = "") => $"/api/audit/{stream}{query}";
+
+    private async Task<List<JsonElement>> GetAsync(string url) =>
+        (await Host.Alba.GetAsJson<JsonElement>(url)).EnumerateArray().ToList();
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await Host.Alba.Scenario(s =>
+        {
+            s.Post.Json(Requests.BaladBody()).ToUrl("/api/bases");
+            s.WithRequestHeader("X-Posture-User", Officer);
+            s.StatusCodeShouldBe(201);
+        });
+        await Host.Alba.Scenario(s =>
+        {
+            s.Post.Json(Requests.SeedAttackBody()).ToUrl($"/api/bases/{Requests.Balad}/attacks");
+            s.WithRequestHeader("X-Posture-User", Officer);
+            s.StatusCodeShouldBe(201);
+        });
+    }
+
+    [Fact]
+    public async Task it_lists_the_seed_events_with_who_recorded_them_and_when()
+    {
+        var trail = await GetAsync(Trail(Requests.Balad));
+
+        trail.Select(e => e.GetProperty("type").GetString()).ShouldBe(["base_registered", "rocket_attack_occurred"]);
+        trail.Select(e => e.GetProperty("version").GetInt64()).ShouldBe([1L, 2L]);
+        trail[1].GetProperty("sequence").GetInt64().ShouldBeGreaterThan(trail[0].GetProperty("sequence").GetInt64());
+        trail.ShouldAllBe(e => e.GetProperty("user").GetString() == Officer);
+        trail.ShouldAllBe(e => !string.IsNullOrEmpty(e.GetProperty("correlationId").GetString()));
+        trail[1].GetProperty("occurredAt").GetString().ShouldBe("2021-02-20T17:30:00Z");
+        trail[0].GetProperty("occurredAt").GetString().ShouldBe("2021-02-21T09:00:00Z");
+        trail[1].GetProperty("recordedAt").GetString().ShouldBe(await Host.LastOfAsync(Requests.Balad));
+        trail[1].GetProperty("data").GetProperty("report").GetProperty("rounds").GetInt32().ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task it_filters_by_type_and_by_recorded_at()
+    {
+        var attacks = await GetAsync(Trail(Requests.Balad, "?type=rocket_attack_occurred"));
+        attacks.Select(e => e.GetProperty("type").GetString()).ShouldBe(["rocket_attack_occurred"]);
+
+        var attackRecorded = await Host.LastOfAsync(Requests.Balad);
+        (await GetAsync(Trail(Requests.Balad, $"?from={attackRecorded}"))).Select(e => e.GetProperty("version").GetInt64()).ShouldBe([2L]);
+        (await GetAsync(Trail(Requests.Balad, "?to=2021-01-01T00:00:00Z"))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task an_unknown_stream_is_a_404()
+    {
+        await Host.Alba.Scenario(s =>
+        {
+            s.Get.Url(Trail(Guid.NewGuid()));
+            s.StatusCodeShouldBe(404);
+            s.ContentTypeShouldBe("application/problem+json");
+        });
+    }
+}
