@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Alba;
+using Posture.Domain.Threats;
 using Posture.IntegrationTests.Infrastructure;
+using Wolverine.Tracking;
 
 namespace Posture.IntegrationTests.Audit;
 
@@ -23,12 +25,13 @@ public sealed class when_reading_the_audit_trail(PostureHost host) : PostureScen
             s.WithRequestHeader("X-Posture-User", Officer);
             s.StatusCodeShouldBe(201);
         });
-        await Host.Alba.Scenario(s =>
+        // Waits for the threat re-evaluation the attack cascades, so its record is in the threat stream.
+        await Host.Alba.ExecuteAndWaitAsync(async () => await Host.Alba.Scenario(s =>
         {
             s.Post.Json(Requests.SeedAttackBody()).ToUrl($"/api/bases/{Requests.Balad}/attacks");
             s.WithRequestHeader("X-Posture-User", Officer);
             s.StatusCodeShouldBe(201);
-        });
+        }));
     }
 
     [Fact]
@@ -41,6 +44,8 @@ public sealed class when_reading_the_audit_trail(PostureHost host) : PostureScen
         trail[1].GetProperty("sequence").GetInt64().ShouldBeGreaterThan(trail[0].GetProperty("sequence").GetInt64());
         trail.ShouldAllBe(e => e.GetProperty("user").GetString() == Officer);
         trail.ShouldAllBe(e => !string.IsNullOrEmpty(e.GetProperty("correlationId").GetString()));
+        trail.ShouldAllBe(e => !string.IsNullOrEmpty(e.GetProperty("causationId").GetString()));
+        trail[0].GetProperty("correlationId").GetString().ShouldNotBe(trail[1].GetProperty("correlationId").GetString());
         trail[1].GetProperty("occurredAt").GetString().ShouldBe("2021-02-20T17:30:00Z");
         trail[0].GetProperty("occurredAt").GetString().ShouldBe("2021-02-21T09:00:00Z");
         trail[1].GetProperty("recordedAt").GetString().ShouldBe(await Host.LastOfAsync(Requests.Balad));
@@ -56,6 +61,21 @@ public sealed class when_reading_the_audit_trail(PostureHost host) : PostureScen
         var attackRecorded = await Host.LastOfAsync(Requests.Balad);
         (await GetAsync(Trail(Requests.Balad, $"?from={attackRecorded}"))).Select(e => e.GetProperty("version").GetInt64()).ShouldBe([2L]);
         (await GetAsync(Trail(Requests.Balad, "?to=2021-01-01T00:00:00Z"))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task a_movements_occurred_at_is_its_at_and_posture_own_threat_records_are_listed_as_its_own()
+    {
+        await Host.Alba.SallyportAtBaladAsync(people: 46);
+        var contractor = await GetAsync(Trail(PeopleRequests.Sallyport));
+        contractor.Select(e => (e.GetProperty("type").GetString(), e.GetProperty("occurredAt").GetString()))
+            .ShouldBe([("contractor_engaged", PeopleRequests.SallyportEngaged), ("contractors_deployed", PeopleRequests.In2018)]);
+
+        var threat = await GetAsync(Trail(ThreatRecord.StreamOf(Requests.Balad)));
+        var raised = threat.Single();
+        raised.GetProperty("type").GetString().ShouldBe("threat_level_changed");
+        raised.GetProperty("user").GetString().ShouldBe("posture:threat-reassessment");
+        raised.GetProperty("data").GetProperty("to").GetString().ShouldBe("significant");
     }
 
     [Fact]
