@@ -5,6 +5,7 @@ using Posture.Domain.Bases;
 using Posture.Domain.Incidents;
 using Posture.Domain.Sites;
 using Posture.Domain.Threats;
+using Posture.Infrastructure.Marten;
 using Posture.Infrastructure.Sites;
 
 namespace Posture.Infrastructure.Audit;
@@ -17,14 +18,18 @@ namespace Posture.Infrastructure.Audit;
 /// </summary>
 public sealed class HistoryReader(ThreatOptions options)
 {
+    /// <summary>The stored names of the events people record: Posture's own threat records say nothing the folds read.</summary>
+    private static readonly string[] Recorded = EventCatalogue.StoredNames
+        .Where(n => n.Key != typeof(ThreatLevelChanged)).Select(n => n.Value).ToArray();
+
     /// <summary>
-    /// Every event recorded by <paramref name="knownAt"/> (all of them when null), in the order they were recorded.
-    /// Today this reads the whole store: the numbers are small; a per-site selection of streams is the next step.
+    /// Every event people recorded by <paramref name="knownAt"/> (all of them when null), in the order they were
+    /// recorded. Today this reads the whole store: the numbers are small; a per-site selection of streams is the next step.
     /// </summary>
     public static async Task<IReadOnlyList<IEvent>> RecordedByAsync(IQuerySession session, Instant? knownAt, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        IQueryable<IEvent> events = session.Events.QueryAllRawEvents();
+        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.EventTypeName.IsOneOf(Recorded));
         if (knownAt is { } known)
         {
             var cutoff = known.ToDateTimeOffset();
