@@ -25,6 +25,7 @@ public static class PostureServices
         ArgumentNullException.ThrowIfNull(database);
         services.AddSingleton(threatOptions);
         services.AddSingleton<SiteReader>();
+        services.AddSingleton<Audit.HistoryReader>();
         services.AddHostedService<ThreatSweep>();
         // Registered through a factory, and resolved by the store's own factory below, so the container creates it
         // before the store and disposes it after (stopping a private server) when the host ends.

@@ -1,39 +1,43 @@
 using Microsoft.AspNetCore.Mvc;
 using Marten;
 using NodaTime;
+using Posture.Infrastructure.Audit;
 using Posture.Infrastructure.Sites;
 
 namespace Posture.Api.Sites;
 
 /// <summary>
-/// <c>GET /api/sites/{id}</c>: one site's posture now (or <c>at</c>): threat with its reasons, FPCON, headcount by
-/// organisation and recent incidents. The ETag is the version of the site's Base stream.
+/// <c>GET /api/sites/{id}</c>: one site's posture now (or <c>at</c> / <c>asOf</c>, as known now or at <c>knownAt</c>;
+/// see <see cref="SiteMoment"/>): threat with its reasons, FPCON, headcount by organisation and recent incidents. The
+/// ETag (on answers about what is known now) is the version of the site's Base stream.
 /// </summary>
 public static class GetSite
 {
     [ProducesResponseType<SiteDetail>(200)]
     [WolverineGet("/api/sites/{id}")]
     public static async Task<IResult> Get(
-        Guid id, string? at, IQuerySession session, SiteReader reader, IClock clock, HttpContext http, CancellationToken cancellation)
+        Guid id, string? at, string? asOf, string? knownAt, IQuerySession session, SiteReader reader, HistoryReader history, IClock clock,
+        HttpContext http, CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        ArgumentNullException.ThrowIfNull(clock);
         ArgumentNullException.ThrowIfNull(http);
         var query = new QueryParameters();
-        var instant = query.Instant(at, "at") ?? clock.GetCurrentInstant();
-        if (query.Problem is { } problem)
+        if (SiteMoment.Read(query, at, asOf, knownAt, clock) is not { } moment)
         {
-            return problem;
+            return query.Problem!;
         }
 
-        var snapshot = await reader.AroundAsync(session, id, cancellation).ConfigureAwait(false);
+        var snapshot = await moment.SnapshotAsync(session, id, reader, history, cancellation).ConfigureAwait(false);
         if (snapshot?.Site(id) is not { } site)
         {
             return SiteProblems.Unknown(id);
         }
 
-        http.Response.Headers.ETag = $"\"{site.BaseVersion}\"";
-        return Results.Ok(SiteViews.Detail(snapshot, site, instant));
+        if (moment.KnownAt is null)
+        {
+            http.Response.Headers.ETag = $"\"{site.BaseVersion}\"";
+        }
+
+        return Results.Ok(SiteViews.Detail(snapshot, site, moment.At) with { KnownAt = moment.KnownAt });
     }
 }
 

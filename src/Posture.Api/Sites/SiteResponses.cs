@@ -62,7 +62,11 @@ public sealed record SiteDetail(
     Instant? FpconSetAt,
     HeadcountView Headcount,
     Instant? LastIncidentAt,
-    IReadOnlyList<IncidentView> RecentIncidents);
+    IReadOnlyList<IncidentView> RecentIncidents)
+{
+    /// <summary>When asked with <c>knownAt</c>: the answer counts only what had been recorded by then.</summary>
+    public Instant? KnownAt { get; init; }
+}
 
 /// <summary>A site's threat with why: level, score, the level the score alone reaches, the analyst floor, the advice.</summary>
 public sealed record ThreatDetail(
@@ -77,7 +81,11 @@ public sealed record ThreatExplanation(
     ThreatLevel ComputedLevel,
     ForceProtectionCondition RecommendedFpcon,
     AnalystFloor? Floor,
-    IReadOnlyList<ThreatContribution> Contributions);
+    IReadOnlyList<ThreatContribution> Contributions)
+{
+    /// <summary>When asked with <c>knownAt</c>: the answer counts only what had been recorded by then.</summary>
+    public Instant? KnownAt { get; init; }
+}
 
 /// <summary>Builds the views from a snapshot of the read models, for one instant.</summary>
 public static class SiteViews

@@ -167,6 +167,14 @@ public sealed class when_reading_a_sites_threat(PostureHost host) : PostureScena
     [InlineData("/api/incidents?kind=catapult", "kind")]
     [InlineData("/api/incidents?pageSize=100000", "pageSize")]
     [InlineData("/api/incidents?from=2021-03-01T00:00:00Z&to=2021-02-01T00:00:00Z", "to")]
+    [InlineData("/api/sites/{0}?asOf=yesterday", "asOf")]
+    [InlineData("/api/sites/{0}?knownAt=2021-02-30T00:00:00Z", "knownAt")]
+    [InlineData("/api/sites/{0}/threat?asOf=noon", "asOf")]
+    [InlineData("/api/sites/{0}/threat?knownAt=soon", "knownAt")]
+    [InlineData("/api/sites/{0}?at=2021-02-20T18:00:00Z&asOf=2021-02-20T18:00:00Z", "asOf")]
+    [InlineData("/api/audit/{0}?from=yesterday", "from")]
+    [InlineData("/api/audit/{0}?type=rocket_attack", "type")]
+    [InlineData("/api/audit/{0}?from=2021-03-01T00:00:00Z&to=2021-02-01T00:00:00Z", "to")]
     public async Task a_bad_parameter_is_a_400_naming_it(string template, string parameter)
     {
         var result = await Host.Alba.Scenario(s =>

@@ -1,0 +1,104 @@
+using JasperFx.Events;
+using Marten;
+using NodaTime;
+using Posture.Domain.Bases;
+using Posture.Domain.Incidents;
+using Posture.Domain.Sites;
+using Posture.Domain.Threats;
+using Posture.Infrastructure.Marten;
+using Posture.Infrastructure.Sites;
+
+namespace Posture.Infrastructure.Audit;
+
+/// <summary>
+/// Answers site questions from the event history itself rather than from the read models, so an auditor can ask
+/// "what did Posture know at K" (only events recorded — Marten's <see cref="IEvent.Timestamp"/> — by K) as well as
+/// "what do we know now" about any instant. The events are folded by the same pure domain folds the read models use,
+/// into a <see cref="SiteSnapshot"/>, so every view built from a snapshot answers the same way for both paths.
+/// </summary>
+public sealed class HistoryReader(ThreatOptions options)
+{
+    /// <summary>The stored names of the events people record: Posture's own threat records say nothing the folds read.</summary>
+    private static readonly string[] Recorded = EventCatalogue.StoredNames
+        .Where(n => n.Key != typeof(ThreatLevelChanged)).Select(n => n.Value).ToArray();
+
+    /// <summary>
+    /// Every event people recorded by <paramref name="knownAt"/> (all of them when null), in the order they were
+    /// recorded. Today this reads the whole store: the numbers are small; a per-site selection of streams is the next step.
+    /// </summary>
+    public static async Task<IReadOnlyList<IEvent>> RecordedByAsync(IQuerySession session, Instant? knownAt, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.EventTypeName.IsOneOf(Recorded));
+        if (knownAt is { } known)
+        {
+            var cutoff = known.ToDateTimeOffset();
+            events = events.Where(e => e.Timestamp <= cutoff);
+        }
+
+        return await events.OrderBy(e => e.Sequence).ToListAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>The snapshot of every site as the history recorded by <paramref name="knownAt"/> tells it; null when the site was not registered by then.</summary>
+    public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, Instant? knownAt, CancellationToken cancellation)
+    {
+        var events = await RecordedByAsync(session, knownAt, cancellation).ConfigureAwait(false);
+        var snapshot = Fold(events.Select(e => e.Data), options);
+        return snapshot.Site(siteId) is null ? null : snapshot;
+    }
+
+    /// <summary>
+    /// Folds events (in recorded order) into sites, incident log rows and organisation names exactly as the inline
+    /// projections route them (see PostureStore), and into the threat scorer's inputs.
+    /// </summary>
+    public static SiteSnapshot Fold(IEnumerable<object> events, ThreatOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var history = events.ToList();
+        var sites = new Dictionary<Guid, SitePosture?>();
+        var incidents = new Dictionary<Guid, IncidentLogEntry?>();
+        var organisations = new Dictionary<Guid, Organisation?>();
+        foreach (var @event in history)
+        {
+            Apply(sites, SiteOf(@event), @event, SitePosture.Evolve);
+            Apply(incidents, IncidentOf(@event), @event, IncidentLogEntry.Evolve);
+            Apply(organisations, OrganisationOf(@event), @event, Organisation.Evolve);
+        }
+
+        return new SiteSnapshot(
+            Present(sites),
+            Present(incidents),
+            Present(organisations).ToDictionary(o => o.Id, o => o.Name),
+            ThreatInputs.From(history),
+            options);
+    }
+
+    private static void Apply<T>(Dictionary<Guid, T?> rows, Guid? id, object @event, Func<T?, object, T?> evolve) where T : class
+    {
+        if (id is { } key)
+        {
+            rows[key] = evolve(rows.GetValueOrDefault(key), @event);
+        }
+    }
+
+    private static List<T> Present<T>(Dictionary<Guid, T?> rows) where T : class => rows.Values.OfType<T>().ToList();
+
+    private static Guid? SiteOf(object @event) => @event is IBaseEvent e ? e.BaseId : Headcount.ChangeOf(@event)?.BaseId;
+
+    private static Guid? IncidentOf(object @event) => @event switch
+    {
+        IIncidentOccurred e => e.IncidentId,
+        IncidentCorrected e => e.IncidentId,
+        IncidentRetracted e => e.IncidentId,
+        _ => null,
+    };
+
+    private static Guid? OrganisationOf(object @event) => @event switch
+    {
+        Domain.Contractors.ContractorEngaged e => e.ContractorId,
+        Domain.Missions.MissionLaunched e => e.MissionId,
+        Domain.Missions.MissionExpanded e => e.MissionId,
+        Domain.Missions.MissionReduced e => e.MissionId,
+        _ => null,
+    };
+}
