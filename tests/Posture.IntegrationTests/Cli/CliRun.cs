@@ -20,4 +20,13 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
         var exitCode = await PostureCli.RunAsync(args, environment);
         return new CliRun(exitCode, console.Output, error.ToString());
     }
+
+    /// <summary>A usage problem: exit code 2, and one line on standard error that names <paramref name="problem"/>.</summary>
+    public void ShouldBeOneLineUsageError(string problem)
+    {
+        ExitCode.ShouldBe(2, Error);
+        Error.Trim().Split('\n').Length.ShouldBe(1, Error);
+        Error.ShouldStartWith("posture: ");
+        Error.ShouldContain(problem);
+    }
 }
