@@ -112,6 +112,30 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task a_row_acled_revised_since_it_was_imported_is_rejected_not_recorded_again()
+    {
+        var configuration = await SitesRegisteredAsync();
+        (await CliRun.RunAsync(configuration, "import", Sample)).ExitCode.ShouldBe(1);
+        var before = await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!);
+        var revised = Path.Combine(Path.GetTempPath(), $"posture-import-{Guid.NewGuid():N}.csv");
+        var sample = await File.ReadAllLinesAsync(Sample);
+        await File.WriteAllLinesAsync(revised, [sample[0], sample[1].Replace("Rudaw; Kurdistan 24", "Rudaw; Kurdistan 24; AFP", StringComparison.Ordinal)]);
+        try
+        {
+            var run = await CliRun.RunAsync(configuration, "import", revised);
+
+            run.ExitCode.ShouldBe(1);
+            run.Output.ShouldContain("imported 0, already imported 0, skipped 0, rejected 1");
+            run.Output.ShouldContain("line 2 (IRQ90001): imported before with other values");
+            (await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!)).ShouldBe(before);
+        }
+        finally
+        {
+            File.Delete(revised);
+        }
+    }
+
+    [Fact]
     public async Task the_report_lists_every_skipped_and_rejected_row_with_its_line_and_reason()
     {
         var configuration = await SitesRegisteredAsync();
@@ -149,6 +173,25 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task an_empty_file_is_one_line_and_exit_code_2()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"posture-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, "");
+        try
+        {
+            (await CliRun.RunAsync(NoConfiguration, "import", file)).ShouldBeOneLineUsageError("is empty; an ACLED export starts with a header row");
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task a_radius_of_zero_is_refused_before_anything_starts() =>
+        (await CliRun.RunAsync(NoConfiguration, "import", Sample, "--radius-km", "0")).ShouldBeOneLineUsageError("--radius-km must be more than 0");
+
+    [Fact]
     public async Task a_header_without_a_required_column_is_one_line_naming_it_and_exit_code_2()
     {
         var file = Path.Combine(Path.GetTempPath(), $"posture-import-{Guid.NewGuid():N}.csv");
@@ -166,14 +209,5 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         {
             File.Delete(file);
         }
-    }
-
-    [Fact]
-    public void an_events_incident_id_depends_on_its_event_id_only()
-    {
-        AcledRows.IncidentIdOf("IRQ90001").ShouldBe(AcledRows.IncidentIdOf(" IRQ90001 "));
-        AcledRows.IncidentIdOf("IRQ90001").ShouldNotBe(AcledRows.IncidentIdOf("IRQ90002"));
-        AcledRows.IncidentIdOf("IRQ90001").Version.ShouldBe(8);
-        AcledRows.IdempotencyKeyOf("IRQ90001").ShouldBe("acled/IRQ90001");
     }
 }
