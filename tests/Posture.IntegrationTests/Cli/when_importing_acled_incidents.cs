@@ -51,6 +51,7 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
 
         first.ExitCode.ShouldBe(1, first.Error);
         first.Output.ShouldContain("imported 8, already imported 0, skipped 4, rejected 5");
+        first.Output.ShouldNotContain("Importing acled-sample.csv", Case.Sensitive, "no progress bar when the output is not a terminal");
         first.Output.ShouldContain("line 10 (IRQ90009): event_date '2021-02-31' is not a date in the form yyyy-MM-dd");
         first.Output.ShouldContain("line 12 (IRQ90011): refused at Balad Air Base: occurredAt: must not be in the future");
         (await IncidentEventsAsync(connectionString)).ShouldBe(before + 8);
@@ -98,15 +99,17 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
     }
 
     [Fact]
-    public async Task another_user_importing_the_same_file_records_nothing_twice()
+    public async Task another_user_importing_on_a_terminal_sees_progress_and_records_nothing_twice()
     {
         var configuration = await SitesRegisteredAsync();
         (await CliRun.RunAsync(configuration, "import", Sample)).ExitCode.ShouldBe(1);
         var before = await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!);
 
         // Another caller has other idempotency receipts; the incident ids, derived from event_id_cnty, still match.
-        var other = await CliRun.RunAsync(new Dictionary<string, string?>(configuration) { ["Posture:User"] = "second-officer" }, "import", Sample);
+        var other = await CliRun.RunOnATerminalAsync(new Dictionary<string, string?>(configuration) { ["Posture:User"] = "second-officer" }, "import", Sample);
 
+        other.Output.ShouldContain("Importing acled-sample.csv");
+        other.Output.ShouldContain("100%");
         other.Output.ShouldContain("imported 0, already imported 8");
         (await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!)).ShouldBe(before);
     }
