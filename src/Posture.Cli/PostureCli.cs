@@ -1,5 +1,6 @@
 using Posture.Cli.Demo;
 using Posture.Cli.Hosting;
+using Posture.Cli.Import;
 using Posture.Cli.Sites;
 using Posture.Infrastructure.Storage;
 using Spectre.Console.Cli;
@@ -22,6 +23,7 @@ public static class PostureCli
             config.SetExceptionHandler((exception, _) => Report(environment.Error, exception));
             config.AddExample("demo");
             config.AddExample("sites", "--format", "json");
+            config.AddExample("import", "acled-iraq-2021.csv", "--radius-km", "25", "--report", "rejected.csv");
             config.AddExample("serve", "--urls", "http://127.0.0.1:5000");
 
             config.AddCommand<DemoCommand>("demo")
@@ -32,6 +34,10 @@ public static class PostureCli
                 .WithDescription("Show every site: region, incidents, last incident.")
                 .WithExample("sites")
                 .WithExample("sites", "--format", "json");
+            config.AddCommand<ImportCommand>("import")
+                .WithDescription("Import incidents from an ACLED export (CSV): each attack near a registered site is recorded once, however often the file is imported.")
+                .WithExample("import", "acled-iraq-2021.csv")
+                .WithExample("import", "acled-iraq-2021.csv", "--radius-km", "10", "--report", "rejected.csv");
             config.AddBranch("db", db =>
             {
                 db.SetDescription("Posture's database: where it is, what it holds, its schema.");

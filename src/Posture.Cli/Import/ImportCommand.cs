@@ -1,0 +1,281 @@
+using System.ComponentModel;
+using System.Globalization;
+using CsvHelper;
+using Marten;
+using Microsoft.Extensions.DependencyInjection;
+using Posture.Cli.Hosting;
+using Posture.Domain.Bases;
+using Posture.Domain.Common;
+using Posture.Domain.Sites;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Posture.Cli.Import;
+
+public sealed class ImportSettings : PostureSettings
+{
+    [CommandArgument(0, "<FILE>")]
+    [Description("An ACLED export (CSV with a header row; see docs/cli.md for the columns read)")]
+    public string File { get; init; } = "";
+
+    [CommandOption("--radius-km <KM>")]
+    [Description("Attach an incident to the nearest registered site within this distance; farther ones are skipped")]
+    [DefaultValue(25.0)]
+    public double RadiusKm { get; init; } = 25.0;
+
+    [CommandOption("--report <PATH>")]
+    [Description("Write every skipped and rejected row (line, event_id_cnty, outcome, reason) to this CSV file")]
+    public string? Report { get; init; }
+
+    public override ValidationResult Validate() =>
+        double.IsFinite(RadiusKm) && RadiusKm > 0 ? ValidationResult.Success() : ValidationResult.Error($"--radius-km must be more than 0, not {RadiusKm}");
+}
+
+/// <summary>
+/// <c>posture import</c>: reads an ACLED export row by row and sends each attack near a registered site as a
+/// <see cref="RecordIncident"/> on the bus, under the idempotency key <c>acled/&lt;event_id_cnty&gt;</c> and an incident
+/// id derived from it, so importing a file again records nothing twice. Bad rows are reported and the import goes on.
+/// </summary>
+public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<ImportSettings>
+{
+    /// <summary>How many rejections the console lists; <c>--report</c> has them all.</summary>
+    private const int RejectionsShown = 20;
+
+    public override async Task<int> ExecuteAsync(CommandContext context, ImportSettings settings, CancellationToken cancellationToken)
+    {
+        if (!System.IO.File.Exists(settings.File))
+        {
+            return Usage($"{settings.File}: no such file");
+        }
+
+        // Every line break ends a record: one unbalanced quote spoils its own row, not the rest of the file.
+        var malformed = new Queue<(long Line, CsvMalformedReason Reason, string RawRecord)>();
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = ',',
+            AllowLineBreaksInQuotes = false,
+            TrackLineNumbers = true,
+            MalformedData = CsvMalformedDataHandling.Skip,
+            OnMalformedRecord = record => malformed.Enqueue((record.LineNumber, record.Reason, record.RawRecord)),
+        };
+        await using var reader = CsvReader.FromFile(settings.File, options);
+        await reader.ReadHeaderAsync(cancellationToken);
+        if (reader.Headers.Count == 0)
+        {
+            return Usage($"{settings.File}: is empty; an ACLED export starts with a header row");
+        }
+
+        var (columns, missing) = AcledColumns.Find(reader.Headers);
+        if (columns is null)
+        {
+            return Usage($"{settings.File}: the header has no {string.Join(", ", missing)} column{(missing.Count > 1 ? "s" : "")} (an ACLED export has them)");
+        }
+
+        CsvWriter? report;
+        try
+        {
+            report = settings.Report is { Length: > 0 } path ? CsvWriter.ToFile(path) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Usage($"{settings.Report}: cannot be written: {e.Message}");
+        }
+
+        await using var reportFile = report;
+        if (report is not null)
+        {
+            await report.WriteRecordAsync(["line", "event_id_cnty", "outcome", "reason"], cancellationToken);
+        }
+
+        await using var runtime = await CliHost.StartAsync(environment, settings, cancellationToken);
+        IReadOnlyList<SitePosture> sites;
+        await using (var session = runtime.Services.GetRequiredService<IDocumentStore>().QuerySession())
+        {
+            sites = await session.Query<SitePosture>().ToListAsync(cancellationToken);
+        }
+
+        var tally = new ImportTally();
+        async Task Note(long line, RowVerdict verdict)
+        {
+            var (outcome, reason) = verdict switch
+            {
+                SkippedRow skipped => ("skipped", skipped.Reason),
+                RejectedRow rejected => ("rejected", rejected.Reason),
+                _ => ("", ""),
+            };
+            if (outcome.Length == 0)
+            {
+                return;
+            }
+
+            tally.Count(line, verdict.EventId, outcome, reason);
+            if (report is not null)
+            {
+                await report.WriteRecordAsync([line.ToString(CultureInfo.InvariantCulture), verdict.EventId ?? "", outcome, reason], cancellationToken);
+            }
+        }
+
+        async Task NoteMalformedBefore(long line)
+        {
+            while (malformed.TryPeek(out var bad) && bad.Line < line)
+            {
+                malformed.Dequeue();
+                // The first field is event_id_cnty in an ACLED export, when the quoting has not spoilt it.
+                var first = bad.RawRecord.Split(',')[0];
+                await Note(bad.Line, new RejectedRow(
+                    first.Length > 0 && !first.Contains('"', StringComparison.Ordinal) ? first : null,
+                    $"malformed CSV ({Describe(bad.Reason)}): {Shorten(bad.RawRecord)}"));
+            }
+        }
+
+        async Task ImportAll(Action<long>? progress)
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var line = reader.LineNumber;
+                await NoteMalformedBefore(line);
+                var fields = new string[reader.FieldCount];
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    fields[i] = reader.GetString(i) ?? "";
+                }
+
+                var verdict = AcledRows.Read(columns, fields);
+                if (verdict is IncidentCandidate candidate)
+                {
+                    verdict = await RecordAsync(runtime, sites, candidate, settings.RadiusKm, tally, cancellationToken);
+                }
+
+                if (verdict is not null)
+                {
+                    await Note(line, verdict);
+                }
+
+                progress?.Invoke(reader.ByteOffset);
+            }
+
+            await NoteMalformedBefore(long.MaxValue);
+        }
+
+        if (environment.Console.Profile.Capabilities.Interactive)
+        {
+            await environment.Console.Progress().StartAsync(async progress =>
+            {
+                var task = progress.AddTask($"Importing {Path.GetFileName(settings.File)}", maxValue: Math.Max(1, new FileInfo(settings.File).Length));
+                await ImportAll(position => task.Value = position);
+                task.Value = task.MaxValue;
+            });
+        }
+        else
+        {
+            await ImportAll(null);
+        }
+
+        Summarise(settings, tally);
+        return tally.Rejected > 0 ? ExitCodes.Refused : ExitCodes.Ok;
+    }
+
+    /// <summary>Sends one candidate to its nearest site; answers null when recorded (now or before), else why not.</summary>
+    private static async Task<RowVerdict?> RecordAsync(
+        CliRuntime runtime, IReadOnlyList<SitePosture> sites, IncidentCandidate candidate, double radiusKm, ImportTally tally, CancellationToken cancellation)
+    {
+        if (AcledRows.Nearest(sites, candidate.Latitude, candidate.Longitude) is not { } nearest)
+        {
+            return new SkippedRow(candidate.Id, "no site is registered");
+        }
+
+        if (nearest.Kilometres > radiusKm)
+        {
+            return new SkippedRow(candidate.Id,
+                FormattableString.Invariant($"the nearest site, {nearest.Site.Name}, is {nearest.Kilometres:0.0} km away (radius {radiusKm:0.#} km)"));
+        }
+
+        var command = new RecordIncident(nearest.Site.Id, AcledRows.IncidentIdOf(candidate.Id), candidate.Kind, candidate.Report);
+        var outcome = await runtime.SendAsync(command, AcledRows.IdempotencyKeyOf(candidate.Id), cancellation);
+        switch (outcome.Rejection)
+        {
+            case null when outcome.Replayed:
+            // The incident id comes from event_id_cnty: a conflict means it was imported before (by another user).
+            case { Kind: RejectionKind.Conflict }:
+                tally.AlreadyImported++;
+                return null;
+            case null:
+                tally.Imported++;
+                return null;
+            case { Kind: RejectionKind.KeyReused }:
+                return new RejectedRow(candidate.Id,
+                    "imported before with other values (ACLED revised the event?); a revision is a correction, which import does not make");
+            case { } rejection:
+                return new RejectedRow(candidate.Id, $"refused at {nearest.Site.Name}: {rejection.Reason}");
+        }
+    }
+
+    private void Summarise(ImportSettings settings, ImportTally tally)
+    {
+        var console = environment.Console;
+        console.MarkupLine(
+            $"[bold]{Markup.Escape(Path.GetFileName(settings.File))}[/]: imported [green]{tally.Imported}[/], already imported {tally.AlreadyImported}, " +
+            $"skipped {tally.Skipped}, rejected [{(tally.Rejected > 0 ? "red" : "default")}]{tally.Rejected}[/].");
+        foreach (var (line, eventId, reason) in tally.FirstRejections)
+        {
+            console.MarkupLine($"  line {line}{(eventId is null ? "" : $" ({Markup.Escape(eventId)})")}: {Markup.Escape(reason)}");
+        }
+
+        if (tally.Rejected > tally.FirstRejections.Count)
+        {
+            console.MarkupLine($"  … and {tally.Rejected - tally.FirstRejections.Count} more{(settings.Report is null ? "; --report <PATH> lists them all" : $" in {Markup.Escape(settings.Report)}")}.");
+        }
+        else if (settings.Report is not null)
+        {
+            console.MarkupLine($"Skipped and rejected rows, with reasons: {Markup.Escape(settings.Report)}");
+        }
+    }
+
+    private int Usage(string message)
+    {
+        environment.Error.WriteLine($"posture: {message}");
+        return ExitCodes.Usage;
+    }
+
+    private static string Describe(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote => "a stray quote",
+        CsvMalformedReason.TextAfterClosingQuote => "text after a closing quote",
+        CsvMalformedReason.UnterminatedQuote => "a quote never closed",
+        CsvMalformedReason.LineBreakInQuotes => "a quote never closed on its line",
+        _ => reason.ToString(),
+    };
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+
+    /// <summary>The counts so far, and the first rejections to show on the console.</summary>
+    private sealed class ImportTally
+    {
+        private readonly List<(long Line, string? EventId, string Reason)> _firstRejections = [];
+
+        public int Imported { get; set; }
+
+        public int AlreadyImported { get; set; }
+
+        public int Skipped { get; private set; }
+
+        public int Rejected { get; private set; }
+
+        public List<(long Line, string? EventId, string Reason)> FirstRejections => _firstRejections;
+
+        public void Count(long line, string? eventId, string outcome, string reason)
+        {
+            if (outcome == "skipped")
+            {
+                Skipped++;
+                return;
+            }
+
+            Rejected++;
+            if (_firstRejections.Count < RejectionsShown)
+            {
+                _firstRejections.Add((line, eventId, reason));
+            }
+        }
+    }
+}
