@@ -17,6 +17,11 @@ public static class AuditRendering
 
     private static string Who(RecordedBy r) => $"{r.Type} #{r.Sequence} recorded {Format(r.RecordedAt)} by {r.User ?? "(unknown)"}";
 
+    /// <summary>What else a change moved besides level and score: FPCON, headcount.</summary>
+    private static string Also(AuditChange x) =>
+        (x.FpconBefore != x.FpconAfter ? $"; FPCON {Word(x.FpconBefore)} -> {Word(x.FpconAfter)}" : "")
+        + (x.HeadcountBefore != x.HeadcountAfter ? string.Create(CultureInfo.InvariantCulture, $"; headcount {x.HeadcountBefore} -> {x.HeadcountAfter}") : "");
+
     public static string Text(AuditReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
@@ -49,7 +54,7 @@ public static class AuditRendering
         t.AppendLine(c, $"Recorded after {Format(report.ChangesRecordedAfter)} and changing this answer ({report.Changes.Count}):");
         foreach (var x in report.Changes)
         {
-            t.AppendLine(c, $"  {x.Type} #{x.Sequence} recorded {Format(x.RecordedAt)} by {x.User ?? "(unknown)"} (occurred {Format(x.OccurredAt)}): {Word(x.LevelBefore)} {x.ScoreBefore:F4} -> {Word(x.LevelAfter)} {x.ScoreAfter:F4}");
+            t.AppendLine(c, $"  {x.Type} #{x.Sequence} recorded {Format(x.RecordedAt)} by {x.User ?? "(unknown)"} (occurred {Format(x.OccurredAt)}): {Word(x.LevelBefore)} {x.ScoreBefore:F4} -> {Word(x.LevelAfter)} {x.ScoreAfter:F4}{Also(x)}");
         }
 
         if (report.Now is { } now)
@@ -101,7 +106,7 @@ public static class AuditRendering
             m.AppendLine("| event | recorded | by | occurred | before | after |").AppendLine("|---|---|---|---|---|---|");
             foreach (var x in report.Changes)
             {
-                m.AppendLine(c, $"| {x.Type} #{x.Sequence} | {Format(x.RecordedAt)} | {x.User ?? "(unknown)"} | {Format(x.OccurredAt)} | {Word(x.LevelBefore)} {x.ScoreBefore:F4} | {Word(x.LevelAfter)} {x.ScoreAfter:F4} |");
+                m.AppendLine(c, $"| {x.Type} #{x.Sequence} | {Format(x.RecordedAt)} | {x.User ?? "(unknown)"} | {Format(x.OccurredAt)} | {Word(x.LevelBefore)} {x.ScoreBefore:F4} | {Word(x.LevelAfter)} {x.ScoreAfter:F4}{Also(x)} |");
             }
         }
 

@@ -20,7 +20,8 @@ public sealed record AuditContribution(
 /// <summary>An event recorded after the cut-off that changed the answer about the moment, and how.</summary>
 public sealed record AuditChange(
     string Type, long Sequence, Instant RecordedAt, Instant? OccurredAt, string? User,
-    ThreatLevel LevelBefore, double ScoreBefore, ThreatLevel LevelAfter, double ScoreAfter);
+    ThreatLevel LevelBefore, double ScoreBefore, ThreatLevel LevelAfter, double ScoreAfter,
+    ForceProtectionCondition FpconBefore, ForceProtectionCondition FpconAfter, int HeadcountBefore, int HeadcountAfter);
 
 /// <summary>The answer about the moment as known now, shown beside the one known at <c>--known-at</c>.</summary>
 public sealed record AuditNow(ThreatLevel Level, double Score);
@@ -80,7 +81,7 @@ public sealed record AuditReport(
             if (next != previous)
             {
                 changes.Add(new AuditChange(later.EventTypeName, later.Sequence, Recorded(later), AuditTrail.OccurredAt(later.Data), later.UserName,
-                    previous.Level, previous.Score, next.Level, next.Score));
+                    previous.Level, previous.Score, next.Level, next.Score, previous.Fpcon, next.Fpcon, previous.Headcount, next.Headcount));
             }
 
             previous = next;
@@ -92,14 +93,14 @@ public sealed record AuditReport(
     }
 
     /// <summary>Everything the report states about the moment, as one comparable value.</summary>
-    private sealed record Said(ThreatLevel Level, double Score, string Contributions, ForceProtectionCondition Fpcon, string People);
+    private sealed record Said(ThreatLevel Level, double Score, string Contributions, ForceProtectionCondition Fpcon, int Headcount, string People);
 
     private static Said Answer(IEnumerable<IEvent> events, Guid siteId, Instant at, ThreatOptions options)
     {
         SiteSnapshot snapshot = HistoryReader.Fold(events.Select(e => e.Data), options);
         if (snapshot.Site(siteId) is not { } site)
         {
-            return new Said(ThreatLevel.Low, 0, "", ForceProtectionCondition.Normal, "");
+            return new Said(ThreatLevel.Low, 0, "", ForceProtectionCondition.Normal, 0, "");
         }
 
         var threat = snapshot.Threat(siteId, at);
@@ -107,6 +108,7 @@ public sealed record AuditReport(
         return new Said(threat.Level, Math.Round(threat.Score, 4),
             string.Join(";", threat.Contributions.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.IncidentId}:{c.Contribution:F6}"))),
             site.Fpcon,
+            people.Total,
             string.Join(";", people.ByOrganisation.Select(o => string.Create(CultureInfo.InvariantCulture, $"{o.OrganisationId}:{o.People}"))));
     }
 

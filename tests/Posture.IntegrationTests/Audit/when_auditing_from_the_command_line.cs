@@ -48,6 +48,9 @@ public sealed class when_auditing_from_the_command_line(TestPostgres postgres)
         run.Output.ShouldContain("rocket_attack_occurred");
         run.Output.ShouldContain("by demo-officer");
         run.Output.ShouldContain("Sallyport");
+        // Everything was recorded long after the moment; the evacuation is one of the records that changed it.
+        run.Output.ShouldContain("contractors_evacuated");
+        run.Output.ShouldContain("headcount 1850 -> 46");
     }
 
     [Fact]
@@ -141,6 +144,12 @@ public sealed class when_auditing_from_the_command_line(TestPostgres postgres)
         var differences = timeline.GetProperty("differences").EnumerateArray().ToList();
         differences.ShouldNotBeEmpty();
         differences.ShouldAllBe(d => d.GetProperty("live").GetString() != d.GetProperty("alternative").GetString());
+
+        var text = await CliRun.RunAsync(configuration,
+            "audit", "--site", "Balad Air Base", "--from", T, "--to", "2021-05-20T18:00:00Z", "--what-if", "half-life=90d");
+        text.ExitCode.ShouldBe(0, text.Error);
+        text.Output.ShouldContain("<- differs");
+        text.Output.ShouldContain($"{differences.Count} day(s) where the level differs");
         timeline.GetProperty("alternativeHalfLifeDays").GetDouble().ShouldBe(90);
     }
 
