@@ -40,6 +40,25 @@ public sealed class when_asking_what_if(PostureHost host) : PostureScenario(host
             .ShouldBe(live.GetProperty("score").GetDouble());
     }
 
+    [Fact]
+    public async Task the_nearby_constants_choose_and_weigh_the_neighbours()
+    {
+        // Camp Taji is about 47 km from Balad: inside the configured 50 km.
+        var taji = Guid.Parse("7a310000-0000-4000-8000-000000000004");
+        await Host.Alba.PostAsync("/api/bases",
+            new { id = taji, name = "Camp Taji", country = "Iraq", region = "Baghdad", latitude = 33.5247, longitude = 44.2561 }, 201);
+        const string at = "2021-02-20T18:00:00Z";
+
+        var live = await GetAsync($"/api/sites/{taji}/threat?at={at}");
+        var heavier = await GetAsync($"/api/sites/{taji}/threat?at={at}&nearbyWeight=0.5");
+        var shorter = await GetAsync($"/api/sites/{taji}/threat?at={at}&nearbyRadiusKm=40");
+
+        live.GetProperty("contributions").GetArrayLength().ShouldBe(1);
+        heavier.GetProperty("score").GetDouble().ShouldBe(live.GetProperty("score").GetDouble() * 2, tolerance: 1e-6);
+        shorter.GetProperty("contributions").GetArrayLength().ShouldBe(0);
+        shorter.GetProperty("options").GetProperty("nearbyRadiusKm").GetDouble().ShouldBe(40);
+    }
+
     [Theory]
     [InlineData("halfLifeDays=0", "halfLifeDays")]
     [InlineData("halfLifeDays=ninety", "halfLifeDays")]

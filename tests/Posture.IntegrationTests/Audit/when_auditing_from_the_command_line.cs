@@ -119,6 +119,38 @@ public sealed class when_auditing_from_the_command_line(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task a_retraction_recorded_after_known_at_is_listed_and_lowers_the_answer_now()
+    {
+        var configuration = await DemoAsync();
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, configuration["ConnectionStrings:Posture"]!));
+        Guid incident;
+        string knownAt;
+        await using (var query = store.QuerySession())
+        {
+            var events = await query.Events.FetchStreamAsync(DemoCommand.Balad);
+            incident = events.Select(e => e.Data).OfType<RocketAttackOccurred>().Single(e => e.Report.OccurredAt == Instant.FromUtc(2021, 2, 20, 17, 30)).IncidentId;
+            var last = await query.Events.QueryAllRawEvents().OrderByDescending(e => e.Sequence).FirstAsync();
+            knownAt = NodaTime.Text.InstantPattern.ExtendedIso.Format(Instant.FromDateTimeOffset(last.Timestamp));
+        }
+
+        await using (var session = store.LightweightSession())
+        {
+            session.LastModifiedBy = "balad.analyst";
+            session.Events.Append(DemoCommand.Balad, new IncidentRetracted(DemoCommand.Balad, incident, "a duplicate of another report"));
+            await session.SaveChangesAsync();
+        }
+
+        var report = await JsonAsync(configuration, "--site", "Balad Air Base", "--at", T, "--known-at", knownAt);
+
+        report.GetProperty("level").GetString().ShouldBe("significant");
+        var change = report.GetProperty("changes").EnumerateArray().Single();
+        change.GetProperty("type").GetString().ShouldBe("incident_retracted");
+        change.GetProperty("user").GetString().ShouldBe("balad.analyst");
+        change.GetProperty("levelAfter").GetString().ShouldBe("low");
+        report.GetProperty("now").GetProperty("level").GetString().ShouldBe("low");
+    }
+
+    [Fact]
     public async Task an_unknown_site_is_one_line_on_stderr_and_exit_2()
     {
         var configuration = await DemoAsync();
