@@ -1,3 +1,4 @@
+using Posture.Cli.Audit;
 using Posture.Cli.Demo;
 using Posture.Cli.Hosting;
 using Posture.Cli.Import;
@@ -38,6 +39,11 @@ public static class PostureCli
                 .WithDescription("Import incidents from an ACLED export (CSV): each attack near a registered site is recorded once, however often the file is imported.")
                 .WithExample("import", "acled-iraq-2021.csv")
                 .WithExample("import", "acled-iraq-2021.csv", "--radius-km", "10", "--report", "rejected.csv");
+            config.AddCommand<AuditCommand>("audit")
+                .WithDescription("State a site's posture at a moment (as known now or at --known-at), who recorded what drives it, and what was recorded later that changed it; or, with --what-if, its daily level under other threat constants.")
+                .WithExample("audit", "--site", "Balad Air Base", "--at", "2021-02-20T18:00:00Z")
+                .WithExample("audit", "--site", "Balad Air Base", "--at", "2021-02-20T18:00:00Z", "--format", "md", "--out", "balad.md")
+                .WithExample("audit", "--site", "Balad Air Base", "--from", "2021-02-01T00:00:00Z", "--to", "2021-05-01T00:00:00Z", "--what-if", "half-life=90d");
             config.AddBranch("db", db =>
             {
                 db.SetDescription("Posture's database: where it is, what it holds, its schema.");

@@ -15,16 +15,24 @@ public static class GetSiteThreat
     [ProducesResponseType<ThreatExplanation>(200)]
     [WolverineGet("/api/sites/{id}/threat")]
     public static async Task<IResult> Get(
-        Guid id, string? at, string? asOf, string? knownAt, IQuerySession session, SiteReader reader, HistoryReader history, IClock clock,
-        CancellationToken cancellation)
+        Guid id, string? at, string? asOf, string? knownAt, string? halfLifeDays, string? nearbyRadiusKm, string? nearbyWeight,
+        IQuerySession session, SiteReader reader, HistoryReader history, IClock clock, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(reader);
         var query = new QueryParameters();
-        if (SiteMoment.Read(query, at, asOf, knownAt, clock) is not { } moment)
+        var moment = SiteMoment.Read(query, at, asOf, knownAt, clock);
+        var whatIf = WhatIf.Read(query, reader.Options, halfLifeDays, nearbyRadiusKm, nearbyWeight);
+        if (moment is null || query.Problem is not null)
         {
             return query.Problem!;
         }
 
-        var snapshot = await moment.SnapshotAsync(session, id, reader, history, cancellation).ConfigureAwait(false);
+        // A what-if re-scores with other constants: read through readers built on them, so the nearby radius picks
+        // the neighbours too. Nothing is written.
+        var options = whatIf ?? reader.Options;
+        var snapshot = whatIf is null
+            ? await moment.SnapshotAsync(session, id, reader, history, cancellation).ConfigureAwait(false)
+            : await moment.SnapshotAsync(session, id, new SiteReader(whatIf), new HistoryReader(whatIf), cancellation).ConfigureAwait(false);
         if (snapshot?.Site(id) is null)
         {
             return SiteProblems.Unknown(id);
@@ -35,6 +43,7 @@ public static class GetSiteThreat
             id, moment.At, threat.Level, threat.Score, threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor, threat.Contributions)
         {
             KnownAt = moment.KnownAt,
+            Options = new ScoringOptionsView(options.HalfLife.TotalDays, options.NearbyRadiusKm, options.NearbyWeight, whatIf is not null),
         });
     }
 }

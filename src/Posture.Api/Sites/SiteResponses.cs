@@ -85,7 +85,13 @@ public sealed record ThreatExplanation(
 {
     /// <summary>When asked with <c>knownAt</c>: the answer counts only what had been recorded by then.</summary>
     public Instant? KnownAt { get; init; }
+
+    /// <summary>The scoring constants this answer used: the configured ones, or a what-if's.</summary>
+    public ScoringOptionsView? Options { get; init; }
 }
+
+/// <summary>The threat constants an answer was scored with; <c>WhatIf</c> when the caller replaced configured ones.</summary>
+public sealed record ScoringOptionsView(double HalfLifeDays, double NearbyRadiusKm, double NearbyWeight, bool WhatIf);
 
 /// <summary>Builds the views from a snapshot of the read models, for one instant.</summary>
 public static class SiteViews

@@ -26,6 +26,8 @@ public static class PostureStore
         options.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: o => PostureJson.Configure(o));
 
         EventCatalogue.Register(options.Events);
+        // Old shapes of stored events, read as today's (docs/events.md, change log).
+        RocketAttackUpcaster.Register(options.Events);
         // Who recorded an event, and the correlation and causation ids of the command that produced it.
         // (EnableAll covers correlation, causation and headers; the user name is switched on by itself.)
         options.Events.MetadataConfig.EnableAll();

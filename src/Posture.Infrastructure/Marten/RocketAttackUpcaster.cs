@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Marten.Events;
+using Posture.Domain.Bases;
+using Posture.Infrastructure.Json;
+using static Marten.Services.Json.Transformations.SystemTextJson.JsonTransformations;
+
+namespace Posture.Infrastructure.Marten;
+
+/// <summary>
+/// Reads <c>rocket_attack_occurred</c> in both its shapes (docs/events.md, change log). The first shape (before
+/// 2026-11-26) kept the report's fields flat at the top level, with no precision and a <c>claimedBy</c> in place of
+/// attribution; it is read as today's <see cref="RocketAttackOccurred"/> with precision exact and attribution
+/// claimed (by <c>claimedBy</c>) when it named someone, unknown otherwise. Today's shape is read as it is.
+/// Registered under the stored name, so Marten takes this reading for every stored row of that name; writing is
+/// unchanged.
+/// </summary>
+public static class RocketAttackUpcaster
+{
+    private static readonly JsonSerializerOptions Json = PostureJson.Create();
+
+    public static void Register(IEventStoreOptions events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        events.Upcast<RocketAttackOccurred>(EventCatalogue.StoredNames[typeof(RocketAttackOccurred)], Upcast(Read));
+    }
+
+    /// <summary>Today's event from a stored payload of either shape.</summary>
+    public static RocketAttackOccurred Read(JsonDocument stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var payload = JsonNode.Parse(stored.RootElement.GetRawText())!.AsObject();
+        var current = payload.ContainsKey("report") ? payload : FromFirstShape(payload);
+        return current.Deserialize<RocketAttackOccurred>(Json) ?? throw new JsonException("rocket_attack_occurred with an empty payload");
+    }
+
+    private static JsonObject FromFirstShape(JsonObject old)
+    {
+        var claimedBy = old["claimedBy"]?.GetValue<string>();
+        var claimed = !string.IsNullOrWhiteSpace(claimedBy);
+        JsonNode? Copy(string name) => old[name]?.DeepClone();
+        return new JsonObject
+        {
+            ["baseId"] = Copy("baseId"),
+            ["incidentId"] = Copy("incidentId"),
+            ["report"] = new JsonObject
+            {
+                ["occurredAt"] = Copy("occurredAt"),
+                ["precision"] = "exact",
+                ["rounds"] = Copy("rounds"),
+                ["impact"] = Copy("impact"),
+                ["killed"] = Copy("killed"),
+                ["injured"] = Copy("injured"),
+                ["casualtiesAffiliation"] = Copy("casualtiesAffiliation"),
+                ["attribution"] = claimed ? "claimed" : "unknown",
+                ["attributedTo"] = claimed ? claimedBy : null,
+                ["source"] = Copy("source"),
+                ["confidence"] = Copy("confidence"),
+                ["notes"] = Copy("notes"),
+            },
+        };
+    }
+}
