@@ -44,6 +44,29 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task on_a_terminal_a_rebuild_shows_its_progress_and_leaves_the_read_models_identical()
+    {
+        var configuration = await DemoAsync();
+
+        var run = await CliRun.RunOnATerminalAsync(configuration, "projections", "rebuild");
+
+        run.ExitCode.ShouldBe(0, run.Output + run.Error);
+        run.Output.ShouldContain("Rebuilding SitePosture");
+        run.Output.ShouldContain("Rebuilt every read model from the event log.");
+        (await CliRun.RunAsync(configuration, "projections", "verify")).Output.ShouldContain("3 sites, 3 incidents, 2 organisations: identical");
+    }
+
+    [Fact]
+    public async Task help_shows_how_to_verify_and_rebuild()
+    {
+        var help = await CliRun.RunAsync(new Dictionary<string, string?>(), "projections", "--help");
+
+        help.ExitCode.ShouldBe(0, help.Error);
+        help.Output.ShouldContain("projections verify");
+        help.Output.ShouldContain("projections rebuild --verify");
+    }
+
+    [Fact]
     public async Task a_tampered_site_and_a_lost_incident_are_named_and_a_rebuild_puts_them_right()
     {
         var configuration = await DemoAsync();
