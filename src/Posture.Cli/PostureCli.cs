@@ -25,6 +25,7 @@ public static class PostureCli
             config.AddExample("demo");
             config.AddExample("sites", "--format", "json");
             config.AddExample("import", "acled-iraq-2021.csv", "--radius-km", "25", "--report", "rejected.csv");
+            config.AddExample("projections", "verify");
             config.AddExample("serve", "--urls", "http://127.0.0.1:5000");
 
             config.AddCommand<DemoCommand>("demo")
@@ -53,6 +54,17 @@ public static class PostureCli
                 db.AddCommand<DatabaseApplyCommand>("apply")
                     .WithDescription("Create or update Posture's tables (every command also does this when it starts).")
                     .WithExample("db", "apply");
+            });
+            config.AddBranch("projections", projections =>
+            {
+                projections.SetDescription("The read models (sites, incidents, organisations): prove they match the event log, or rebuild them from it.");
+                projections.AddCommand<ProjectionsVerifyCommand>("verify")
+                    .WithDescription("Fold every recorded event in memory and compare with the stored read models; print every difference, exit 1 if any. Writes nothing.")
+                    .WithExample("projections", "verify");
+                projections.AddCommand<ProjectionsRebuildCommand>("rebuild")
+                    .WithDescription("Rebuild every read model from the event log (run it when nobody records). --verify compares before and after; exit 1 if anything differed.")
+                    .WithExample("projections", "rebuild")
+                    .WithExample("projections", "rebuild", "--verify");
             });
             config.AddCommand<ServeCommand>("serve")
                 .WithDescription("Serve the HTTP API (JSON, ProblemDetails for errors).")

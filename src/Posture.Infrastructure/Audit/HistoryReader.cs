@@ -55,22 +55,33 @@ public sealed class HistoryReader(ThreatOptions options)
     {
         ArgumentNullException.ThrowIfNull(events);
         var history = events.ToList();
+        var rows = FoldReadModels(history);
+        return new SiteSnapshot(
+            rows.Sites.Values.ToList(),
+            rows.Incidents.Values.ToList(),
+            rows.Organisations.Values.ToDictionary(o => o.Id, o => o.Name),
+            ThreatInputs.From(history),
+            options);
+    }
+
+    /// <summary>
+    /// The rows of the three inline read models (SitePosture, IncidentLogEntry, Organisation) that folding
+    /// <paramref name="events"/> (in recorded order) produces, routed as PostureStore routes them; rows a fold deleted are left out.
+    /// </summary>
+    public static ReadModelRows FoldReadModels(IEnumerable<object> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
         var sites = new Dictionary<Guid, SitePosture?>();
         var incidents = new Dictionary<Guid, IncidentLogEntry?>();
         var organisations = new Dictionary<Guid, Organisation?>();
-        foreach (var @event in history)
+        foreach (var @event in events)
         {
             Apply(sites, SiteOf(@event), @event, SitePosture.Evolve);
             Apply(incidents, IncidentOf(@event), @event, IncidentLogEntry.Evolve);
             Apply(organisations, OrganisationOf(@event), @event, Organisation.Evolve);
         }
 
-        return new SiteSnapshot(
-            Present(sites),
-            Present(incidents),
-            Present(organisations).ToDictionary(o => o.Id, o => o.Name),
-            ThreatInputs.From(history),
-            options);
+        return new ReadModelRows(Present(sites), Present(incidents), Present(organisations));
     }
 
     private static void Apply<T>(Dictionary<Guid, T?> rows, Guid? id, object @event, Func<T?, object, T?> evolve) where T : class
@@ -81,7 +92,8 @@ public sealed class HistoryReader(ThreatOptions options)
         }
     }
 
-    private static List<T> Present<T>(Dictionary<Guid, T?> rows) where T : class => rows.Values.OfType<T>().ToList();
+    private static Dictionary<Guid, T> Present<T>(Dictionary<Guid, T?> rows) where T : class =>
+        rows.Where(r => r.Value is not null).ToDictionary(r => r.Key, r => r.Value!);
 
     private static Guid? SiteOf(object @event) => @event is IBaseEvent e ? e.BaseId : Headcount.ChangeOf(@event)?.BaseId;
 
@@ -102,3 +114,9 @@ public sealed class HistoryReader(ThreatOptions options)
         _ => null,
     };
 }
+
+/// <summary>The read models' rows by id, as a fold of the history produced them.</summary>
+public sealed record ReadModelRows(
+    IReadOnlyDictionary<Guid, SitePosture> Sites,
+    IReadOnlyDictionary<Guid, IncidentLogEntry> Incidents,
+    IReadOnlyDictionary<Guid, Organisation> Organisations);

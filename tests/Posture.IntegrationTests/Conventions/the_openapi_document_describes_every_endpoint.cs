@@ -38,7 +38,8 @@ public sealed class the_openapi_document_describes_every_endpoint(PostureHost ho
             codes.ShouldContain("400", $"{method} {path}");
             codes.ShouldContain("404", $"{method} {path}");
             codes.ShouldContain("409", $"{method} {path}");
-            if (!path.EndsWith("/reassessments", StringComparison.Ordinal))
+            // A reassessment and a rebuild of the read models are asked for by their address alone.
+            if (!path.EndsWith("/reassessments", StringComparison.Ordinal) && path != "/api/admin/projections/rebuild")
             {
                 operation.TryGetProperty("requestBody", out _).ShouldBeTrue($"{method} {path}");
             }

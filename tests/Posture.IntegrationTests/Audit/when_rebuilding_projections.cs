@@ -1,0 +1,238 @@
+using System.Text.Json;
+using Alba;
+using Marten;
+using Npgsql;
+using Posture.Cli.Demo;
+using Posture.Domain.Bases;
+using Posture.Domain.Contractors;
+using Posture.Infrastructure.Audit;
+using Posture.Infrastructure.Marten;
+using Posture.IntegrationTests.Cli;
+using Posture.IntegrationTests.Infrastructure;
+
+namespace Posture.IntegrationTests.Audit;
+
+/// <summary>
+/// The read models are proved against the history (<c>posture projections verify</c>), a tampered document is
+/// named, and a rebuild from the event log puts it right.
+/// </summary>
+public sealed class when_rebuilding_projections(TestPostgres postgres)
+{
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private async Task<Dictionary<string, string?>> DemoAsync()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild");
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString };
+        (await CliRun.RunAsync(configuration, "demo")).ExitCode.ShouldBe(0);
+        return configuration;
+    }
+
+    [Fact]
+    public async Task after_the_demo_the_read_models_are_what_the_history_folds_to()
+    {
+        var configuration = await DemoAsync();
+
+        var run = await CliRun.RunAsync(configuration, "projections", "verify");
+
+        run.ExitCode.ShouldBe(0, run.Output + run.Error);
+        run.Output.ShouldContain("3 sites, 3 incidents, 2 organisations: identical");
+    }
+
+    [Fact]
+    public async Task on_a_terminal_a_rebuild_shows_its_progress_and_leaves_the_read_models_identical()
+    {
+        var configuration = await DemoAsync();
+
+        var run = await CliRun.RunOnATerminalAsync(configuration, "projections", "rebuild");
+
+        run.ExitCode.ShouldBe(0, run.Output + run.Error);
+        run.Output.ShouldContain("Rebuilding SitePosture");
+        run.Output.ShouldContain("Rebuilt every read model from the event log.");
+        (await CliRun.RunAsync(configuration, "projections", "verify")).Output.ShouldContain("3 sites, 3 incidents, 2 organisations: identical");
+    }
+
+    [Fact]
+    public async Task help_shows_how_to_verify_and_rebuild()
+    {
+        var help = await CliRun.RunAsync(new Dictionary<string, string?>(), "projections", "--help");
+
+        help.ExitCode.ShouldBe(0, help.Error);
+        help.Output.ShouldContain("projections verify");
+        help.Output.ShouldContain("projections rebuild --verify");
+    }
+
+    [Fact]
+    public async Task a_tampered_site_and_a_lost_incident_are_named_and_a_rebuild_puts_them_right()
+    {
+        var configuration = await DemoAsync();
+        var connectionString = configuration["ConnectionStrings:Posture"]!;
+        await ExecuteAsync(connectionString,
+            $"update {PostureStore.Schema}.mt_doc_siteposture set data = jsonb_set(data, '{{name}}', '\"Tampered Air Base\"') where id = '{DemoCommand.Balad}'");
+        await ExecuteAsync(connectionString,
+            $"delete from {PostureStore.Schema}.mt_doc_incidentlogentry where id = (select min(id::text)::uuid from {PostureStore.Schema}.mt_doc_incidentlogentry)");
+
+        var verify = await CliRun.RunAsync(configuration, "projections", "verify");
+
+        verify.ExitCode.ShouldBe(1, verify.Output + verify.Error);
+        verify.Output.ShouldContain("2 differ from the history");
+        verify.Output.ShouldContain(DemoCommand.Balad.ToString());
+        verify.Output.ShouldContain("name: stored \"Tampered Air Base\", history says \"Balad Air Base\"");
+        verify.Output.ShouldContain("IncidentLogEntry");
+        verify.Output.ShouldContain("missing from the store");
+
+        var rebuild = await CliRun.RunAsync(configuration, "projections", "rebuild", "--verify");
+
+        rebuild.ExitCode.ShouldBe(1, "the live read models differed before the rebuild: " + rebuild.Output + rebuild.Error);
+        rebuild.Output.ShouldContain("the live read models: 3 sites, 3 incidents, 2 organisations: 2 differ");
+        rebuild.Output.ShouldContain("the rebuilt read models: 3 sites, 3 incidents, 2 organisations: identical");
+
+        var again = await CliRun.RunAsync(configuration, "projections", "verify");
+
+        again.ExitCode.ShouldBe(0, again.Output + again.Error);
+        again.Output.ShouldContain("identical");
+        var sites = await CliRun.RunAsync(configuration, "sites", "--format", "json");
+        sites.Output.ShouldContain("Balad Air Base");
+        sites.Output.ShouldNotContain("Tampered");
+    }
+
+    [Fact]
+    public async Task rebuilding_a_random_history_of_ten_thousand_events_gives_the_live_read_models_exactly()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_random");
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        await store.Storage.ApplyAllConfiguredChangesToDatabaseAsync();
+        var history = RandomHistory.Generate(seed: 20261126, sites: 50, events: 10_000);
+        // A command appends one event per site; so does each session here. Marten's inline multi-stream projections do
+        // not fold a session's events in the order they were appended (a deployment appended after an evacuation of
+        // the same contractor at the same site was folded before it), whereas a rebuild replays the event sequence.
+        foreach (var batch in Batches(history))
+        {
+            await using var session = store.LightweightSession();
+            foreach (var (stream, @event) in batch)
+            {
+                session.Events.Append(stream, @event);
+            }
+
+            await session.SaveChangesAsync();
+        }
+
+        var live = await DocumentsAsync(connectionString);
+        live["SitePosture"].Count.ShouldBe(50);
+        live["IncidentLogEntry"].Count.ShouldBeGreaterThan(1000);
+        live["Organisation"].Count.ShouldBe(RandomHistory.Contractors);
+        var before = await ProjectionAudit.VerifyAsync(store, CancellationToken.None);
+        before.Identical.ShouldBeTrue(string.Join("\n", before.Differences.Take(5)));
+
+        await ProjectionAudit.RebuildAsync(store, starting: null, CancellationToken.None);
+
+        var rebuilt = await DocumentsAsync(connectionString);
+        foreach (var (document, rows) in live)
+        {
+            rebuilt[document].Keys.Order().ShouldBe(rows.Keys.Order(), document);
+            foreach (var (id, json) in rows)
+            {
+                JsonElement.DeepEquals(JsonDocument.Parse(rebuilt[document][id]).RootElement, JsonDocument.Parse(json).RootElement)
+                    .ShouldBeTrue($"{document} {id}: live {json}, rebuilt {rebuilt[document][id]}");
+            }
+        }
+
+        var after = await ProjectionAudit.VerifyAsync(store, CancellationToken.None);
+        after.Identical.ShouldBeTrue(string.Join("\n", after.Differences.Take(5)));
+    }
+
+    /// <summary>The history in order, cut into sessions of at most 500 events in which no site is fed twice.</summary>
+    private static IEnumerable<List<(Guid Stream, object Event)>> Batches(IReadOnlyList<(Guid Stream, object Event)> history)
+    {
+        var batch = new List<(Guid Stream, object Event)>();
+        var fed = new HashSet<Guid>();
+        foreach (var (stream, @event) in history)
+        {
+            var site = @event switch
+            {
+                IBaseEvent e => e.BaseId,
+                ContractorsDeployed e => e.BaseId,
+                ContractorsEvacuated e => e.BaseId,
+                _ => (Guid?)null,
+            };
+            if (batch.Count == 500 || (site is { } id && fed.Contains(id)))
+            {
+                yield return batch;
+                batch = [];
+                fed.Clear();
+            }
+
+            batch.Add((stream, @event));
+            if (site is { } fedSite)
+            {
+                fed.Add(fedSite);
+            }
+        }
+
+        yield return batch;
+    }
+
+    /// <summary>Every stored read-model document's JSON, by table and id, as PostgreSQL holds it.</summary>
+    private static async Task<Dictionary<string, Dictionary<Guid, string>>> DocumentsAsync(string connectionString)
+    {
+        var documents = new Dictionary<string, Dictionary<Guid, string>>();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        foreach (var name in ProjectionAudit.ReadModels)
+        {
+            var rows = new Dictionary<Guid, string>();
+            await using var command = new NpgsqlCommand($"select id, data::text from {PostureStore.Schema}.mt_doc_{name.ToLowerInvariant()}", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                rows[reader.GetGuid(0)] = reader.GetString(1);
+            }
+
+            documents[name] = rows;
+        }
+
+        return documents;
+    }
+}
+
+/// <summary>The same over HTTP, for an administrator.</summary>
+public sealed class when_an_administrator_verifies_the_read_models(PostureHost host) : PostureScenario(host)
+{
+    [Fact]
+    public async Task verify_names_a_tampered_site_and_rebuild_puts_it_right()
+    {
+        await Host.Alba.RegisterBaladAsync();
+        var clean = await Host.Alba.GetAsJson<JsonElement>("/api/admin/projections/verify");
+        clean.GetProperty("identical").GetBoolean().ShouldBeTrue(clean.ToString());
+        clean.GetProperty("sites").GetInt32().ShouldBe(1);
+
+        await using (var session = Host.Store.LightweightSession())
+        {
+            session.QueueSqlCommand(
+                $"update {PostureStore.Schema}.mt_doc_siteposture set data = jsonb_set(data, '{{region}}', '\"Nowhere\"') where id = ?", Requests.Balad);
+            await session.SaveChangesAsync();
+        }
+
+        var tampered = await Host.Alba.GetAsJson<JsonElement>("/api/admin/projections/verify");
+        tampered.GetProperty("identical").GetBoolean().ShouldBeFalse();
+        var difference = tampered.GetProperty("differences").EnumerateArray().ShouldHaveSingleItem();
+        difference.GetProperty("document").GetString().ShouldBe("SitePosture");
+        difference.GetProperty("id").GetGuid().ShouldBe(Requests.Balad);
+        difference.GetProperty("what").GetString()!.ShouldContain("Nowhere");
+
+        var rebuilt = await Host.Alba.Scenario(s =>
+        {
+            s.Post.Url("/api/admin/projections/rebuild");
+            s.StatusCodeShouldBe(200);
+        });
+        var answer = await rebuilt.ReadAsJsonAsync<JsonElement>();
+        answer.GetProperty("identical").GetBoolean().ShouldBeTrue(answer.ToString());
+        (await Host.Alba.GetAsJson<JsonElement>("/api/admin/projections/verify")).GetProperty("identical").GetBoolean().ShouldBeTrue();
+    }
+}
