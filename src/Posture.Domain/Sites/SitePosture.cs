@@ -47,9 +47,32 @@ public sealed record SitePosture(
         (_, ThreatAssessed e) => site.Next() with { Floors = site.Floors.Add(new AnalystFloor(e.Level, e.Reason, e.AssessedAt, e.ExpiresAt)) },
         (_, ForceProtectionConditionSet e) => site.Next() with { Fpcon = e.Condition, FpconReason = e.Reason, FpconSetAt = e.SetAt },
         (_, IBaseEvent) => site.Next(),
-        (_, _) when Headcount.ChangeOf(@event) is { } change => site with { PeopleChanges = site.PeopleChanges.Add(change) },
+        (_, _) when Headcount.ChangeOf(@event) is { } change => site with { PeopleChanges = InOrder(site.PeopleChanges, change) },
         _ => site,
     };
+
+    /// <summary>
+    /// Keeps the changes in world-time order (then by organisation and size), whatever order the events are folded
+    /// in: the store does not promise to apply one transaction's events to a row in append order, and a late report
+    /// belongs where it happened. The same history therefore always gives the same document.
+    /// </summary>
+    private static ImmutableList<HeadcountChange> InOrder(ImmutableList<HeadcountChange> changes, HeadcountChange change)
+    {
+        var index = changes.FindLastIndex(c => Compare(c, change) <= 0) + 1;
+        return changes.Insert(index, change);
+    }
+
+    private static int Compare(HeadcountChange a, HeadcountChange b)
+    {
+        var byTime = a.At.CompareTo(b.At);
+        if (byTime != 0)
+        {
+            return byTime;
+        }
+
+        var byOrganisation = a.OrganisationId.CompareTo(b.OrganisationId);
+        return byOrganisation != 0 ? byOrganisation : a.Change.CompareTo(b.Change);
+    }
 
     /// <summary>Every Base event moves the stream on by one; the version is the ETag of the site.</summary>
     private SitePosture Next() => this with { BaseVersion = BaseVersion + 1 };

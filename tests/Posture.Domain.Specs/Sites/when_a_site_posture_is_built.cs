@@ -47,3 +47,28 @@ public sealed class when_a_site_posture_is_built
     public void an_attack_before_registration_builds_nothing() =>
         Fold(Attack(Instant.FromUtc(2021, 2, 20, 17, 30))).ShouldBeNull();
 }
+
+/// <summary>The same people history gives the same site document whatever order its events are folded in.</summary>
+public sealed class when_people_changes_are_folded_out_of_order
+{
+    private static readonly Guid Balad = Guid.NewGuid();
+    private static readonly Guid Sallyport = Guid.NewGuid();
+    private static readonly BaseRegistered Registered = new(Balad, "Balad Air Base", "Iraq", "Salah al-Din", 33.9333, 44.3667, Instant.FromUtc(2018, 1, 1, 0, 0));
+
+    [Fact]
+    public void the_changes_are_kept_in_world_time_order()
+    {
+        object[] movements =
+        [
+            new Posture.Domain.Contractors.ContractorsDeployed(Sallyport, Balad, 1850, Instant.FromUtc(2018, 1, 2, 0, 0)),
+            new Posture.Domain.Contractors.ContractorsEvacuated(Sallyport, Balad, 1804, null, "rockets", Instant.FromUtc(2020, 1, 5, 12, 0)),
+            new Posture.Domain.Contractors.ContractorsDeployed(Sallyport, Balad, 10, Instant.FromUtc(2020, 1, 5, 21, 0)),
+        ];
+
+        var inOrder = movements.Prepend(Registered).Aggregate((SitePosture?)null, SitePosture.Evolve)!;
+        var reversed = movements.Reverse().Prepend(Registered).Aggregate((SitePosture?)null, SitePosture.Evolve)!;
+
+        reversed.PeopleChanges.ShouldBe(inOrder.PeopleChanges);
+        inOrder.PeopleChanges.Select(c => c.At).ShouldBeInOrder();
+    }
+}
