@@ -37,7 +37,12 @@ internal static class PostureWritePath
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddPostureCore(PostureDatabase.ForConnectionString(connectionString), SystemClocks.System, ThreatOptions.Default);
-        builder.UseWolverine(PostureServices.ConfigureBus);
+        builder.UseWolverine(options =>
+        {
+            PostureServices.ConfigureBus(options);
+            // As the HTTP host does: name the assembly with the handlers, so every host this process starts agrees on it.
+            options.ApplicationAssembly = typeof(PostureServices).Assembly;
+        });
         using var host = builder.Build();
         await host.StartAsync();
         try
