@@ -112,6 +112,10 @@ string Document(bool isQuick, Counts used, List<Row> figures, string version, st
     text.AppendLine("  `Callers.SendCommandAsync` and awaited one after another by each of 1, 4 or 16 concurrent clients, each on its own base.");
     text.AppendLine("  Each command loads the base's state, decides, appends one event and updates the inline projections in one transaction,");
     text.AppendLine("  so it writes more than one row; the ratio says what that whole path costs against one bare row per commit.");
+    text.AppendLine("  A base's decision state is folded live from its stream, and each client keeps to one base, so its stream grows by one");
+    text.AppendLine("  event per command and later commands read longer streams: the figure depends on the count, and quick and full mode differ.");
+    text.AppendLine("  Each accepted incident also cascades a ReassessThreat message onto a durable local queue (outbox rows in the same");
+    text.AppendLine("  transaction); the figure counts a command when its outcome returns, while those reassessments run alongside.");
     text.AppendLine("- Each Posture figure is divided by the raw one-row-per-transaction figure at the same concurrency. Batched INSERT and");
     text.AppendLine("  COPY show the ceiling for bulk paths (imports), which commands one at a time do not reach.");
     text.AppendLine("- Durations are measured with `Stopwatch`; connections are opened before timing starts.");
@@ -171,7 +175,7 @@ namespace Posture.Benchmarks
     /// <summary>How much each measurement writes.</summary>
     internal sealed record Counts(int RawOneRow, int RawBulk, int Commands, int ConcurrentCommands, int WarmUp)
     {
-        public static Counts Quick { get; } = new(RawOneRow: 2_000, RawBulk: 5_000, Commands: 300, ConcurrentCommands: 480, WarmUp: 10);
+        public static Counts Quick { get; } = new(RawOneRow: 5_000, RawBulk: 5_000, Commands: 300, ConcurrentCommands: 480, WarmUp: 10);
 
         public static Counts Full { get; } = new(RawOneRow: 20_000, RawBulk: 200_000, Commands: 5_000, ConcurrentCommands: 8_000, WarmUp: 50);
     }
