@@ -3,3 +3,4 @@ global using Posture.Api.Http;
 global using Posture.Infrastructure.Bus;
 global using Wolverine;
 global using Wolverine.Http;
+global using Posture.Api.Auth;

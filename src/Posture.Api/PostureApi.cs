@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using JasperFx;
 using Microsoft.AspNetCore.Http.Json;
 using NodaTime;
+using Posture.Api.Auth;
 using Posture.Api.Http;
 using Posture.Infrastructure;
 using Posture.Infrastructure.Json;
@@ -27,6 +28,7 @@ public static class PostureApi
         var builder = WebApplication.CreateBuilder(args);
         // Read before anything starts, so a bad setting stops Posture with one line instead of failing a request.
         var threatOptions = ThreatConfiguration.From(builder.Configuration);
+        var authSettings = AuthSettings.From(builder.Configuration);
         if (database is null)
         {
             using var loggers = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
@@ -49,6 +51,7 @@ public static class PostureApi
         });
         builder.Services.AddProblemDetails();
         builder.Services.AddPostureLimits(builder.Configuration);
+        builder.Services.AddPostureAuthentication(authSettings);
         builder.Services.AddOpenApi(options =>
         {
             // Endpoints answer IResult and declare what they really answer ([ProducesResponseType]); Wolverine also
@@ -65,6 +68,7 @@ public static class PostureApi
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Components?.Schemas?.Remove(nameof(IResult));
+                PostureAuthentication.DescribeBearerScheme(document);
                 return Task.CompletedTask;
             });
         });
@@ -78,11 +82,13 @@ public static class PostureApi
         ArgumentNullException.ThrowIfNull(app);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UsePostureAuthentication();
         app.UseMiddleware<BodySizeLimit>();
         app.UseMiddleware<IdempotencyKeyCheck>();
         app.UseRateLimiter();
         app.MapWolverineEndpoints(options => options.ConfigureEndpoints(chain =>
         {
+            PostureAuthentication.Protect(chain);
             // What every endpoint can answer besides success, for the OpenAPI document: bad input, an unknown id,
             // and for writes a refusal, a lost race or a stale If-Match (409) and a reused idempotency key (422).
             chain.Metadata.ProducesValidationProblem();
@@ -96,7 +102,8 @@ public static class PostureApi
                 chain.Metadata.RequireRateLimiting(RequestLimits.WritePolicy);
             }
         }));
-        app.MapOpenApi();
+        // Describing the API is a read like any other.
+        app.MapOpenApi().RequireAuthorization(Role.Viewer.Policy()).WithMetadata(new RequiresAttribute(Role.Viewer));
     }
 
     public static async Task<int> RunAsync(string[] args)

@@ -13,6 +13,7 @@ public static class RebuildProjections
 {
     [ProducesResponseType<ProjectionVerification>(200)]
     [WolverinePost("/api/admin/projections/rebuild")]
+    [Requires(Role.Admin)]
     public static async Task<IResult> Post(IDocumentStore store, CancellationToken cancellation)
     {
         await ProjectionAudit.RebuildAsync(store, starting: null, cancellation).ConfigureAwait(false);

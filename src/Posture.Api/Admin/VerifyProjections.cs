@@ -13,6 +13,7 @@ public static class VerifyProjections
 {
     [ProducesResponseType<ProjectionVerification>(200)]
     [WolverineGet("/api/admin/projections/verify")]
+    [Requires(Role.Admin)]
     public static async Task<IResult> Get(IDocumentStore store, CancellationToken cancellation) =>
         Results.Ok(await ProjectionAudit.VerifyAsync(store, cancellation).ConfigureAwait(false));
 }

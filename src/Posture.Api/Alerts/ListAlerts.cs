@@ -12,6 +12,7 @@ public static class ListAlerts
 {
     [ProducesResponseType<IReadOnlyList<Posture.Domain.Threats.Alert>>(200)]
     [WolverineGet("/api/alerts")]
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(string? site, string? limit, IQuerySession session, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);

@@ -13,6 +13,7 @@ public static class GetAuditTrail
 {
     [ProducesResponseType<IReadOnlyList<AuditEntry>>(200)]
     [WolverineGet("/api/audit/{streamId}")]
+    [Requires(Role.Auditor)]
     public static async Task<IResult> Get(Guid streamId, string? from, string? to, string? type, IQuerySession session, CancellationToken cancellation)
     {
         var query = new QueryParameters();

@@ -12,6 +12,7 @@ public static class AssessThreatEndpoint
 {
     [ProducesResponseType<BaseChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/assessments")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(Guid baseId, AssessThreatRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

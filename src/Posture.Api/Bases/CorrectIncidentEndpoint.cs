@@ -27,6 +27,7 @@ public static class CorrectIncidentEndpoint
 {
     [ProducesResponseType<IncidentChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/corrections")]
+    [Requires(Role.Reporter)]
     public static async Task<IResult> Post(Guid baseId, Guid incidentId, CorrectIncidentRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

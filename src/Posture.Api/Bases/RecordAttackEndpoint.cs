@@ -28,6 +28,7 @@ public static class RecordAttackEndpoint
 {
     [ProducesResponseType<IncidentChanged>(201)]
     [WolverinePost("/api/bases/{baseId}/attacks")]
+    [Requires(Role.Reporter)]
     public static async Task<IResult> Post(Guid baseId, RecordAttackRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -10,6 +10,7 @@ public static class RegisterBaseEndpoint
 {
     [ProducesResponseType<Created>(201)]
     [WolverinePost("/api/bases")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(RegisterBaseRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

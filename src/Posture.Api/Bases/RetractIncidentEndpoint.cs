@@ -10,6 +10,7 @@ public static class RetractIncidentEndpoint
 {
     [ProducesResponseType<IncidentChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/incidents/{incidentId}/retractions")]
+    [Requires(Role.Reporter)]
     public static async Task<IResult> Post(Guid baseId, Guid incidentId, RetractIncidentRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -11,6 +11,7 @@ public static class SetFpconEndpoint
 {
     [ProducesResponseType<BaseChanged>(200)]
     [WolverinePost("/api/bases/{baseId}/fpcon")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(Guid baseId, SetFpconRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

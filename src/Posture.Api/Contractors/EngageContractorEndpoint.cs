@@ -14,6 +14,7 @@ public static class EngageContractorEndpoint
 {
     [ProducesResponseType<Created>(201)]
     [WolverinePost("/api/contractors")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(EngageContractorRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -14,6 +14,7 @@ public static class EvacuateContractorsEndpoint
 {
     [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/evacuations")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(Guid id, EvacuateContractorsRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

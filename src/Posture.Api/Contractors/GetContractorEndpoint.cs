@@ -19,6 +19,7 @@ public static class GetContractorEndpoint
     /// <summary>Folded live from the Contractor stream by the domain's own fold; there is no stored read model yet.</summary>
     [ProducesResponseType<ContractorView>(200)]
     [WolverineGet("/api/contractors/{id}")]
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (await session.FoldAsync<ContractorEngaged, Contractor>(id, Contractor.Evolve, cancellation).ConfigureAwait(false) is not { } stream)

@@ -14,6 +14,7 @@ public static class ReportContractorCasualtiesEndpoint
 {
     [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/casualties")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(Guid id, ReportContractorCasualtiesRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -8,6 +8,7 @@ public static class ReturnContractorsEndpoint
 {
     [ProducesResponseType<ContractorChanged>(200)]
     [WolverinePost("/api/contractors/{id}/returns")]
+    [Requires(Role.Officer)]
     public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

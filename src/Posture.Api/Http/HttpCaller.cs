@@ -1,29 +1,26 @@
+using Posture.Api.Auth;
+
 namespace Posture.Api.Http;
 
 /// <summary>
-/// The name recorded as the user of the events an HTTP request produces: the authenticated identity when there is
-/// one, else the <c>X-Posture-User</c> header (until authentication is configured), else "anonymous".
+/// The name recorded as the user of the events an HTTP request produces: the authenticated identity (a token's
+/// <c>sub</c>; in Development mode, the <c>X-Posture-User</c> header), never anything the request body says.
 /// </summary>
 public static class HttpCaller
 {
-    public const string Header = "X-Posture-User";
-
     /// <summary>The standard header (IETF draft "The Idempotency-Key HTTP Header Field") a client retries under.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
 
     /// <summary>Set on a response that repeats the outcome of an earlier request with the same key.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
 
+    /// <summary>The authenticated caller's name, or "anonymous" before authentication (e.g. in a 401 answer).</summary>
     public static string Name(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.User.Identity is { IsAuthenticated: true, Name: { Length: > 0 } authenticated })
-        {
-            return authenticated;
-        }
-
-        var named = context.Request.Headers[Header].ToString();
-        return string.IsNullOrWhiteSpace(named) ? "anonymous" : named.Trim()[..Math.Min(named.Trim().Length, 200)];
+        return context.User.Identity is { IsAuthenticated: true, Name: { } name } && !string.IsNullOrWhiteSpace(name)
+            ? name.Trim()[..Math.Min(name.Trim().Length, AccessTokens.MaxNameLength)]
+            : "anonymous";
     }
 
     /// <summary>The request's idempotency key, if it has one (its length was checked by <see cref="IdempotencyKeyCheck"/>).</summary>

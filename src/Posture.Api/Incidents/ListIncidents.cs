@@ -23,6 +23,8 @@ public static class ListIncidents
     [ProducesResponseType<IncidentPage>(200)]
 
     [WolverineGet("/api/incidents")]
+
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(
         string? site, string? region, string? kind, string? from, string? to, string? claimedBy, string? page, string? pageSize,
         IQuerySession session, CancellationToken cancellation)

@@ -8,6 +8,7 @@ public static class AssignMissionPersonnelEndpoint
 {
     [ProducesResponseType<MissionChanged>(200)]
     [WolverinePost("/api/missions/{id}/assignments")]
+    [Requires(Role.Officer)]
     public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -21,6 +21,7 @@ public static class GetMissionEndpoint
     /// <summary>Folded live from the Mission stream by the domain's own fold; there is no stored read model yet.</summary>
     [ProducesResponseType<MissionView>(200)]
     [WolverineGet("/api/missions/{id}")]
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(Guid id, IQuerySession session, HttpContext http, CancellationToken cancellation)
     {
         if (await session.FoldAsync<MissionLaunched, Mission>(id, Mission.Evolve, cancellation).ConfigureAwait(false) is not { } stream)

@@ -11,6 +11,7 @@ public static class LaunchMissionEndpoint
 {
     [ProducesResponseType<Created>(201)]
     [WolverinePost("/api/missions")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(LaunchMissionRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

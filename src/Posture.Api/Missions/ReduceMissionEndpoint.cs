@@ -8,6 +8,7 @@ public static class ReduceMissionEndpoint
 {
     [ProducesResponseType<MissionChanged>(200)]
     [WolverinePost("/api/missions/{id}/reductions")]
+    [Requires(Role.Officer)]
     public static Task<IResult> Post(Guid id, StrengthChangeRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

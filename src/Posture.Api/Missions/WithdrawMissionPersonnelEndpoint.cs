@@ -8,6 +8,7 @@ public static class WithdrawMissionPersonnelEndpoint
 {
     [ProducesResponseType<MissionChanged>(200)]
     [WolverinePost("/api/missions/{id}/withdrawals")]
+    [Requires(Role.Officer)]
     public static Task<IResult> Post(Guid id, PeopleAtSiteRequest request, IMessageBus bus, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(request);

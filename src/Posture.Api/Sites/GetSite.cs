@@ -15,6 +15,7 @@ public static class GetSite
 {
     [ProducesResponseType<SiteDetail>(200)]
     [WolverineGet("/api/sites/{id}")]
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(
         Guid id, string? at, string? asOf, string? knownAt, IQuerySession session, SiteReader reader, HistoryReader history, IClock clock,
         HttpContext http, CancellationToken cancellation)

@@ -14,6 +14,7 @@ public static class GetSiteThreat
 {
     [ProducesResponseType<ThreatExplanation>(200)]
     [WolverineGet("/api/sites/{id}/threat")]
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(
         Guid id, string? at, string? asOf, string? knownAt, string? halfLifeDays, string? nearbyRadiusKm, string? nearbyWeight,
         IQuerySession session, SiteReader reader, HistoryReader history, IClock clock, CancellationToken cancellation)

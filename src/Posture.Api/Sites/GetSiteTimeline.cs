@@ -29,6 +29,8 @@ public static class GetSiteTimeline
     [ProducesResponseType<SiteTimeline>(200)]
 
     [WolverineGet("/api/sites/{id}/timeline")]
+
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(
         Guid id, string? from, string? to, string? stepHours, IQuerySession session, SiteReader reader, IClock clock, CancellationToken cancellation)
     {

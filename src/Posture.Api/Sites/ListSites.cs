@@ -11,6 +11,7 @@ public static class ListSites
 {
     [ProducesResponseType<IReadOnlyList<SiteSummary>>(200)]
     [WolverineGet("/api/sites")]
+    [Requires(Role.Viewer)]
     public static async Task<IResult> Get(
         string? region, string? minLevel, string? at, IQuerySession session, SiteReader reader, IClock clock, CancellationToken cancellation)
     {

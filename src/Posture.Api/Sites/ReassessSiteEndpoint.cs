@@ -14,6 +14,7 @@ public static class ReassessSiteEndpoint
 {
     [ProducesResponseType<ThreatSummary>(200)]
     [WolverinePost("/api/sites/{id}/reassessments")]
+    [Requires(Role.Officer)]
     public static async Task<IResult> Post(Guid id, IMessageBus bus, IQuerySession session, SiteReader reader, IClock clock, HttpContext http)
     {
         ArgumentNullException.ThrowIfNull(bus);

@@ -22,14 +22,14 @@ public sealed class when_reading_the_audit_trail(PostureHost host) : PostureScen
         await Host.Alba.Scenario(s =>
         {
             s.Post.Json(Requests.BaladBody()).ToUrl("/api/bases");
-            s.WithRequestHeader("X-Posture-User", Officer);
+            s.As(Officer, Host.Clock);
             s.StatusCodeShouldBe(201);
         });
         // Waits for the threat re-evaluation the attack cascades, so its record is in the threat stream.
         await Host.Alba.ExecuteAndWaitAsync(async () => await Host.Alba.Scenario(s =>
         {
             s.Post.Json(Requests.SeedAttackBody()).ToUrl($"/api/bases/{Requests.Balad}/attacks");
-            s.WithRequestHeader("X-Posture-User", Officer);
+            s.As(Officer, Host.Clock);
             s.StatusCodeShouldBe(201);
         }));
     }

@@ -23,7 +23,7 @@ public sealed class when_a_command_is_retried(PostureHost host) : PostureScenari
 
             if (user is not null)
             {
-                s.WithRequestHeader("X-Posture-User", user);
+                s.As(user, Host.Clock);
             }
 
             s.StatusCodeShouldBe(status);

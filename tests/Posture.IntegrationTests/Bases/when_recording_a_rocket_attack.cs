@@ -60,7 +60,7 @@ public sealed class when_recording_a_rocket_attack(PostureHost host) : PostureSc
         await Host.Alba.Scenario(s =>
         {
             s.Post.Json(Requests.SeedAttackBody()).ToUrl(AttacksUrl(Requests.Balad));
-            s.WithRequestHeader("X-Posture-User", "officer.salah-al-din");
+            s.As("officer.salah-al-din", Host.Clock);
             s.StatusCodeShouldBe(201);
         });
 

@@ -119,7 +119,7 @@ public sealed class when_contractors_are_engaged_and_moved_over_http(PostureHost
         await Host.Alba.Scenario(s =>
         {
             s.Post.Json(SallyportBody()).ToUrl("/api/contractors");
-            s.WithRequestHeader("X-Posture-User", "sallyport.security");
+            s.As("sallyport.security", Host.Clock);
             s.StatusCodeShouldBe(201);
         });
 

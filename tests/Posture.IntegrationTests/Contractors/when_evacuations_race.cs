@@ -48,7 +48,7 @@ public sealed class when_evacuations_race(PostureHost host) : PostureScenario(ho
     [MemberData(nameof(Pairs))]
     public async Task two_evacuations_that_together_exceed_the_headcount_never_both_succeed(Route first, Route second)
     {
-        using var http = Host.Alba.Server.CreateClient();
+        using var http = Host.Alba.CreateClient(Host.Clock);
         var accepted = new List<int>();
         for (var round = 0; round < Rounds; round++)
         {

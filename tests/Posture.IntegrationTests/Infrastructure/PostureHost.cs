@@ -31,10 +31,14 @@ public sealed class PostureHost(TestPostgres postgres) : IAsyncLifetime
         var connectionString = await postgres.CreateDatabaseAsync("posture_it");
         // The scheduled sweep runs on wall-clock time; tests send ReassessThreat themselves when they move the clock.
         // The suite's callers write far faster than any person: the write limit is lifted unless a test sets it.
+        // Tokens are real and checked (a key made for this run); every request carries one holding every role
+        // unless the test names its caller with TestTokens.As.
         var builder = await PostureApi.CreateBuilderAsync(
-            ["--Posture:Threat:ReassessEveryMinutes=0", "--Posture:Limits:WritesPerMinute=1000000", .. settings],
+            ["--Posture:Threat:ReassessEveryMinutes=0", "--Posture:Limits:WritesPerMinute=1000000", $"--Posture:Auth:SigningKey={TestTokens.SigningKey}", .. settings],
             PostureDatabase.ForConnectionString(connectionString), clock);
-        return await AlbaHost.For(builder, PostureApi.MapPosture);
+        var host = await AlbaHost.For(builder, PostureApi.MapPosture);
+        host.BeforeEach(http => http.Request.Headers.Authorization = $"Bearer {TestTokens.For(TestTokens.DefaultUser, clock)}");
+        return host;
     }
 
     /// <summary>

@@ -10,8 +10,10 @@ public sealed class LimitedHost(TestPostgres postgres) : IAsyncLifetime
 {
     public IAlbaHost Alba { get; private set; } = null!;
 
+    public FakeClock Clock { get; } = new(PostureHost.Now);
+
     public async ValueTask InitializeAsync() =>
-        Alba = await PostureHost.StartAsync(postgres, new FakeClock(PostureHost.Now),
+        Alba = await PostureHost.StartAsync(postgres, Clock,
             "--Posture:Limits:WritesPerMinute=3", "--Posture:Limits:MaxBodyKilobytes=1");
 
     public async ValueTask DisposeAsync() => await Alba.DisposeAsync();
@@ -24,7 +26,7 @@ public sealed class when_a_caller_asks_too_much(LimitedHost host) : IClassFixtur
         await host.Alba.Scenario(s =>
         {
             s.Post.Json(new { name, country = "Iraq", region = "Anbar", latitude = 33.4, longitude = 43.3 }).ToUrl("/api/bases");
-            s.WithRequestHeader("X-Posture-User", user);
+            s.As(user, host.Clock);
             s.StatusCodeShouldBe(status);
         });
 
@@ -45,7 +47,7 @@ public sealed class when_a_caller_asks_too_much(LimitedHost host) : IClassFixtur
         await host.Alba.Scenario(s =>
         {
             s.Get.Url("/api/sites");
-            s.WithRequestHeader("X-Posture-User", "busy.officer");
+            s.As("busy.officer", host.Clock);
             s.StatusCodeShouldBe(200);
         });
     }
@@ -56,7 +58,7 @@ public sealed class when_a_caller_asks_too_much(LimitedHost host) : IClassFixtur
         var result = await host.Alba.Scenario(s =>
         {
             s.Post.Json(new { name = new string('x', 2000), country = "Iraq", region = "Anbar", latitude = 33.4, longitude = 43.3 }).ToUrl("/api/bases");
-            s.WithRequestHeader("X-Posture-User", "verbose.officer");
+            s.As("verbose.officer", host.Clock);
             s.StatusCodeShouldBe(413);
         });
         (await result.ReadAsJsonAsync<JsonElement>()).GetProperty("detail").GetString()!.ShouldContain("1 KB");
