@@ -1,4 +1,5 @@
 using Posture.Cli.Audit;
+using Posture.Cli.Auth;
 using Posture.Cli.Demo;
 using Posture.Cli.Hosting;
 using Posture.Cli.Import;
@@ -27,6 +28,7 @@ public static class PostureCli
             config.AddExample("import", "acled-iraq-2021.csv", "--radius-km", "25", "--report", "rejected.csv");
             config.AddExample("projections", "verify");
             config.AddExample("serve", "--urls", "http://127.0.0.1:5000");
+            config.AddExample("token", "--user", "j.smith", "--role", "officer");
 
             config.AddCommand<DemoCommand>("demo")
                 .WithDescription("Record the seed story (Balad, Erbil, February 2021) and show each site's read model. Safe to run twice.")
@@ -67,9 +69,14 @@ public static class PostureCli
                     .WithExample("projections", "rebuild", "--verify");
             });
             config.AddCommand<ServeCommand>("serve")
-                .WithDescription("Serve the HTTP API (JSON, ProblemDetails for errors).")
+                .WithDescription("Serve the HTTP API (JSON, ProblemDetails for errors). Callers need a bearer token (posture token) signed with Posture__Auth__SigningKey; --dev accepts anyone (insecure, for a local demo).")
                 .WithExample("serve")
-                .WithExample("serve", "--urls", "http://0.0.0.0:8080");
+                .WithExample("serve", "--urls", "http://0.0.0.0:8080")
+                .WithExample("serve", "--dev");
+            config.AddCommand<TokenCommand>("token")
+                .WithDescription("Mint a bearer token for the HTTP API with the configured signing key (Posture__Auth__SigningKey); prints the token alone.")
+                .WithExample("token", "--user", "j.smith", "--role", "officer")
+                .WithExample("token", "--user", "a.jones", "--role", "viewer", "--role", "auditor", "--hours", "2");
         });
         return app.RunAsync(args, cancellationToken);
     }

@@ -68,7 +68,7 @@ public sealed class DemoCommand(CliEnvironment environment) : AsyncCommand<Postu
         console.Write(new JsonText(JsonSerializer.Serialize(balad, options)));
         console.WriteLine();
         console.WriteLine();
-        console.MarkupLine("Next: [bold]posture serve[/] and open http://127.0.0.1:5000/api/sites, [bold]posture sites --at 2021-02-20T20:00:00Z[/], or read docs/ (README.md lists them).");
+        console.MarkupLine("Next: [bold]posture serve --dev[/] (insecure, no token needed; for this machine only) and open http://127.0.0.1:5000/api/sites, [bold]posture sites --at 2021-02-20T20:00:00Z[/], or read docs/ (README.md lists them).");
         return ExitCodes.Ok;
     }
 }

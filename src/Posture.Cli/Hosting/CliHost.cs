@@ -16,11 +16,14 @@ namespace Posture.Cli.Hosting;
 /// </summary>
 public static class CliHost
 {
-    /// <summary>The CLI's user: <c>Posture:User</c> (env <c>POSTURE_USER</c>), else the operating-system account.</summary>
+    /// <summary>
+    /// The configured local user the CLI's commands act as (they write through the bus in process, not over HTTP):
+    /// <c>Posture:Cli:User</c> (env <c>Posture__Cli__User</c> or <c>POSTURE_USER</c>), else <c>cli:</c> and the operating-system account.
+    /// </summary>
     public static string CallerName(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var configured = configuration["Posture:User"] ?? Environment.GetEnvironmentVariable("POSTURE_USER");
+        var configured = configuration["Posture:Cli:User"] ?? Environment.GetEnvironmentVariable("POSTURE_USER");
         return string.IsNullOrWhiteSpace(configured) ? $"cli:{Environment.UserName}" : configured.Trim();
     }
 

@@ -21,7 +21,7 @@ public sealed class when_auditing_from_the_command_line(TestPostgres postgres)
     private async Task<Dictionary<string, string?>> DemoAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_audit");
-        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:User"] = "demo-officer" };
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:Cli:User"] = "demo-officer" };
         var demo = await CliRun.RunAsync(configuration, "demo");
         demo.ExitCode.ShouldBe(0, demo.Error);
         return configuration;

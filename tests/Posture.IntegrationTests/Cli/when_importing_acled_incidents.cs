@@ -25,7 +25,7 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
     private async Task<Dictionary<string, string?>> SitesRegisteredAsync()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_import");
-        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:User"] = "import-officer" };
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:Cli:User"] = "import-officer" };
         var demo = await CliRun.RunAsync(configuration, "demo");
         demo.ExitCode.ShouldBe(0, demo.Error);
         return configuration;
@@ -106,7 +106,7 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         var before = await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!);
 
         // Another caller has other idempotency receipts; the incident ids, derived from event_id_cnty, still match.
-        var other = await CliRun.RunOnATerminalAsync(new Dictionary<string, string?>(configuration) { ["Posture:User"] = "second-officer" }, "import", Sample);
+        var other = await CliRun.RunOnATerminalAsync(new Dictionary<string, string?>(configuration) { ["Posture:Cli:User"] = "second-officer" }, "import", Sample);
 
         other.Output.ShouldContain("Importing acled-sample.csv");
         other.Output.ShouldContain("100%");

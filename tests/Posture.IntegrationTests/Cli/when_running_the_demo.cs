@@ -22,7 +22,7 @@ public sealed class when_running_the_demo(TestPostgres postgres)
     public async Task the_seed_story_is_recorded_once_however_often_it_runs()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_demo");
-        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:User"] = "demo-officer" };
+        var configuration = new Dictionary<string, string?> { ["ConnectionStrings:Posture"] = connectionString, ["Posture:Cli:User"] = "demo-officer" };
 
         var first = await CliRun.RunAsync(configuration, "demo");
 
