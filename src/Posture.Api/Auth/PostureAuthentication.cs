@@ -18,6 +18,9 @@ public static partial class PostureAuthentication
 {
     public const string SecuritySchemeName = "Bearer";
 
+    /// <summary>The policy of an endpoint that forgot to declare the role it requires: nobody may call it.</summary>
+    private const string NobodyPolicy = "posture:nobody";
+
     public static void AddPostureAuthentication(this IServiceCollection services, AuthSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -45,8 +48,10 @@ public static partial class PostureAuthentication
                 options.AddPolicy(role.Policy(), policy => policy.RequireAuthenticatedUser().RequireRole(Roles.Satisfying(role).Select(r => r.Name())));
             }
 
-            // Fail closed: an endpoint that declares no role is refused to everyone.
-            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().RequireAssertion(_ => false).Build();
+            // Fail closed: an endpoint that declares no role is refused to everyone (see Protect). Anything else, such
+            // as a URL that matches no endpoint, needs a caller: an anonymous probe learns nothing, a caller gets 404.
+            options.AddPolicy(NobodyPolicy, policy => policy.RequireAuthenticatedUser().RequireAssertion(_ => false));
+            options.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
         });
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, AuthorizationProblems>();
     }
@@ -58,6 +63,10 @@ public static partial class PostureAuthentication
         if (chain.Method.Method.GetCustomAttribute<RequiresAttribute>() is { } requires)
         {
             chain.Metadata.RequireAuthorization(requires.Role.Policy()).WithMetadata(requires);
+        }
+        else
+        {
+            chain.Metadata.RequireAuthorization(NobodyPolicy);
         }
 
         chain.Metadata.ProducesProblem(StatusCodes.Status401Unauthorized);

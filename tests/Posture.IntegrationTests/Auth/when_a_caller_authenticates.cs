@@ -43,6 +43,23 @@ public sealed class when_a_caller_authenticates(PostureHost host) : PostureScena
     }
 
     [Fact]
+    public async Task a_url_that_matches_no_endpoint_is_a_401_to_a_stranger_and_a_404_to_a_caller()
+    {
+        await Host.Alba.Scenario(s =>
+        {
+            s.Get.Url("/api/no-such-thing");
+            s.RemoveRequestHeader("Authorization");
+            s.StatusCodeShouldBe(401);
+        });
+        await Host.Alba.Scenario(s =>
+        {
+            s.Get.Url("/api/no-such-thing");
+            s.As("curious.viewer", Host.Clock, Role.Viewer);
+            s.StatusCodeShouldBe(404);
+        });
+    }
+
+    [Fact]
     public async Task an_expired_token_is_a_401_that_says_it_expired_and_writes_nothing()
     {
         var expired = AccessTokens.Mint(TestTokens.Settings, "late.officer", Roles.All, Host.Clock.GetCurrentInstant() - Duration.FromHours(9), Duration.FromHours(8));
