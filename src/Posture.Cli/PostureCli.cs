@@ -27,6 +27,7 @@ public static class PostureCli
             config.AddExample("sites", "--format", "json");
             config.AddExample("import", "acled-iraq-2021.csv", "--radius-km", "25", "--report", "rejected.csv");
             config.AddExample("projections", "verify");
+            config.AddExample("audit", "verify");
             config.AddExample("serve", "--urls", "http://127.0.0.1:5000");
             config.AddExample("token", "--user", "j.smith", "--role", "officer");
 
@@ -42,11 +43,19 @@ public static class PostureCli
                 .WithDescription("Import incidents from an ACLED export (CSV): each attack near a registered site is recorded once, however often the file is imported.")
                 .WithExample("import", "acled-iraq-2021.csv")
                 .WithExample("import", "acled-iraq-2021.csv", "--radius-km", "10", "--report", "rejected.csv");
-            config.AddCommand<AuditCommand>("audit")
-                .WithDescription("State a site's posture at a moment (as known now or at --known-at), who recorded what drives it, and what was recorded later that changed it; or, with --what-if, its daily level under other threat constants.")
-                .WithExample("audit", "--site", "Balad Air Base", "--at", "2021-02-20T18:00:00Z")
-                .WithExample("audit", "--site", "Balad Air Base", "--at", "2021-02-20T18:00:00Z", "--format", "md", "--out", "balad.md")
-                .WithExample("audit", "--site", "Balad Air Base", "--from", "2021-02-01T00:00:00Z", "--to", "2021-05-01T00:00:00Z", "--what-if", "half-life=90d");
+            config.AddBranch("audit", audit =>
+            {
+                audit.SetDescription("State a site's posture at a moment (as known now or at --known-at), who recorded what drives it, and what was recorded later that changed it; or, with --what-if, its daily level under other threat constants. `audit verify` proves the stored history was not altered.");
+                audit.SetDefaultCommand<AuditCommand>();
+                audit.AddExample("audit", "--site", "Balad Air Base", "--at", "2021-02-20T18:00:00Z");
+                audit.AddExample("audit", "--site", "Balad Air Base", "--at", "2021-02-20T18:00:00Z", "--format", "md", "--out", "balad.md");
+                audit.AddExample("audit", "--site", "Balad Air Base", "--from", "2021-02-01T00:00:00Z", "--to", "2021-05-01T00:00:00Z", "--what-if", "half-life=90d");
+                audit.AddCommand<AuditVerifyCommand>("verify")
+                    .WithDescription("Walk every stream and recompute each event's hash from the one before it; list every event altered, deleted or stripped of its hash, exit 1 if any. Prints an anchor to record outside the database. Writes nothing.")
+                    .WithExample("audit", "verify")
+                    .WithExample("audit", "verify", "--anchor", "1234:<digest printed by an earlier run>")
+                    .WithExample("audit", "verify", "--heads");
+            });
             config.AddBranch("db", db =>
             {
                 db.SetDescription("Posture's database: where it is, what it holds, its schema.");

@@ -6,6 +6,7 @@ using Posture.Domain.Incidents;
 using Posture.Domain.Missions;
 using Posture.Domain.Sites;
 using Posture.Domain.Threats;
+using Posture.Infrastructure.Audit;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Json;
 using Weasel.Core;
@@ -32,6 +33,8 @@ public static class PostureStore
         // (EnableAll covers correlation, causation and headers; the user name is switched on by itself.)
         options.Events.MetadataConfig.EnableAll();
         options.Events.MetadataConfig.UserNameEnabled = true;
+        // Each event carries a hash chained to the one before it in its stream, set by a trigger (docs/audit.md).
+        EventChain.Register(options);
 
         // The decision state of each aggregate is folded live from its stream when a command needs it.
         options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Marten;
+using Weasel.Core;
+using Weasel.Core.Migrations;
+using Weasel.Postgresql;
+using Weasel.Postgresql.Functions;
+using Weasel.Postgresql.Triggers;
+
+namespace Posture.Infrastructure.Audit;
+
+/// <summary>
+/// The hash chain over each stream's events (docs/adr/0013-tamper-evident-history.md). Every row inserted into
+/// Marten's <c>mt_events</c> gets a <c>hash</c> header, computed in PostgreSQL by a <c>BEFORE INSERT</c> trigger from
+/// the hash of the row before it in the same stream (version − 1) and the row's own content as stored: stream id,
+/// version, stored type name, recorded-at, user, correlation and causation ids, and the payload as
+/// <c>data::text</c> (the jsonb as PostgreSQL renders it, so what is hashed is what is stored, before any upcaster).
+/// <see cref="Hash"/> is the same definition written again in C#; the verifier uses it, so a replaced trigger
+/// function cannot vouch for itself.
+/// </summary>
+public static class EventChain
+{
+    /// <summary>The event header that carries the hash (lower-case hex SHA-256).</summary>
+    public const string HashHeader = "hash";
+
+    private const string FieldFunction = "posture_chain_field";
+    private const string ChainFunction = "posture_chain_event";
+    private const string TriggerName = "posture_chain_events";
+
+    /// <summary>
+    /// The hash of one event: SHA-256 over the UTF-8 of these lines, joined by a line feed: the previous event's hash
+    /// (empty for the first event of a stream, or when the previous event carries none), the stream id, the
+    /// version, the recorded-at instant in microseconds since 1970, and — each as <c>bytes:text</c>, or <c>-</c> when
+    /// absent, so no field can borrow from the next — the stored type name, user name, correlation id, causation
+    /// id and the payload.
+    /// </summary>
+    public static string Hash(string? previousHash, StoredEvent stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var text = new StringBuilder()
+            .Append(previousHash).Append('\n')
+            .Append(stored.StreamId.ToString("D")).Append('\n')
+            .Append(stored.Version.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append(Field(stored.Type)).Append('\n')
+            .Append(stored.RecordedAtMicroseconds.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append(Field(stored.UserName)).Append('\n')
+            .Append(Field(stored.CorrelationId)).Append('\n')
+            .Append(Field(stored.CausationId)).Append('\n')
+            .Append(Field(stored.Data))
+            .ToString();
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    private static string Field(string? value) =>
+        value is null ? "-" : $"{Encoding.UTF8.GetByteCount(value).ToString(CultureInfo.InvariantCulture)}:{value}";
+
+    /// <summary>Installs the trigger with Marten's own schema management, after Marten's event tables.</summary>
+    public static void Register(StoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Storage.Add(new EventChainSchema(options));
+    }
+
+    /// <summary>
+    /// The function and trigger, as a schema feature: Marten creates it (and re-creates it if it went missing) when it
+    /// applies its schema, and yields features added this way after its own tables, so <c>mt_events</c> exists by then.
+    /// </summary>
+    private sealed class EventChainSchema(StoreOptions options) : FeatureSchemaBase("posture_event_chain", options.Advanced.Migrator)
+    {
+        protected override IEnumerable<ISchemaObject> schemaObjects()
+        {
+            var schema = options.Events.DatabaseSchemaName;
+            yield return new Function(new PostgresqlObjectName(schema, FieldFunction, SchemaUtils.IdentifierUsage.General), $"""
+                CREATE OR REPLACE FUNCTION {schema}.{FieldFunction}(value text)
+                 RETURNS text
+                 LANGUAGE sql
+                 IMMUTABLE
+                AS $function$
+                  SELECT CASE WHEN value IS NULL THEN '-' ELSE octet_length(convert_to(value, 'UTF8'))::text || ':' || value END
+                $function$;
+                """);
+            // The row at version - 1 is the predecessor: Marten's unique index on (stream_id, version) lets only one
+            // appender commit each version, and the predecessor is committed (or this transaction's own) by the time a
+            // row that follows it can be inserted, so two appenders in flight can never both commit on one predecessor.
+            yield return new Function(new PostgresqlObjectName(schema, ChainFunction, SchemaUtils.IdentifierUsage.General), $"""
+                CREATE OR REPLACE FUNCTION {schema}.{ChainFunction}()
+                 RETURNS trigger
+                 LANGUAGE plpgsql
+                AS $function$
+                DECLARE
+                  previous text;
+                BEGIN
+                  SELECT e.headers ->> '{HashHeader}' INTO previous FROM {schema}.mt_events e
+                   WHERE e.stream_id = NEW.stream_id AND e.version = NEW.version - 1;
+                  NEW.headers := CASE WHEN jsonb_typeof(NEW.headers) = 'object' THEN NEW.headers ELSE jsonb_build_object() END
+                    || jsonb_build_object('{HashHeader}', encode(sha256(convert_to(
+                         coalesce(previous, '') || E'\n'
+                         || NEW.stream_id::text || E'\n'
+                         || NEW.version::text || E'\n'
+                         || {schema}.{FieldFunction}(NEW.type) || E'\n'
+                         || ((extract(epoch FROM NEW.timestamp) * 1000000)::bigint)::text || E'\n'
+                         || {schema}.{FieldFunction}(NEW.user_name) || E'\n'
+                         || {schema}.{FieldFunction}(NEW.correlation_id) || E'\n'
+                         || {schema}.{FieldFunction}(NEW.causation_id) || E'\n'
+                         || {schema}.{FieldFunction}(NEW.data::text), 'UTF8')), 'hex'));
+                  RETURN NEW;
+                END
+                $function$;
+                """);
+            yield return new Trigger(
+                new PostgresqlObjectName(schema, TriggerName, SchemaUtils.IdentifierUsage.General), new PostgresqlObjectName(schema, "mt_events", SchemaUtils.IdentifierUsage.General), $"{schema}.{ChainFunction}()")
+            {
+                Timing = TriggerTiming.Before,
+                Events = TriggerEvents.Insert,
+                ForEachRow = true,
+            };
+        }
+    }
+}
+
+/// <summary>One row of <c>mt_events</c> as the chain sees it: what is hashed, where it stands, and the hash it carries.</summary>
+public sealed record StoredEvent(
+    Guid StreamId,
+    long Version,
+    long Sequence,
+    string Type,
+    long RecordedAtMicroseconds,
+    string? UserName,
+    string? CorrelationId,
+    string? CausationId,
+    string Data,
+    string? Hash);
