@@ -11,7 +11,7 @@ using Weasel.Postgresql.Triggers;
 namespace Posture.Infrastructure.Audit;
 
 /// <summary>
-/// The hash chain over each stream's events (docs/adr/0013-tamper-evident-history.md). Every row inserted into
+/// The hash chain over each stream's events (docs/adr/0014-tamper-evident-history.md). Every row inserted into
 /// Marten's <c>mt_events</c> gets a <c>hash</c> header, computed in PostgreSQL by a <c>BEFORE INSERT</c> trigger from
 /// the hash of the row before it in the same stream (version − 1) and the row's own content as stored: stream id,
 /// version, stored type name, recorded-at, user, correlation and causation ids, and the payload as
