@@ -1,5 +1,7 @@
+using System.Data.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace Posture.Infrastructure.Storage;
 
@@ -9,12 +11,20 @@ namespace Posture.Infrastructure.Storage;
 /// PostgreSQL (<see cref="PrivatePostgres"/>) in <c>Posture:DataDirectory</c> (else env <c>POSTURE_DATA_DIR</c>; default per
 /// user), from the server programs in <c>Posture:PostgresBin</c> (env <c>POSTURE_PG_BIN</c>) or the usual places, and
 /// stops it again when disposed.
+/// <para>
+/// Either way the connection string carries timeouts, so that no request waits on the database for long: opening a
+/// connection gives up after <c>Posture:Storage:ConnectTimeoutSeconds</c> (default 5) and a query after
+/// <c>Posture:Storage:CommandTimeoutSeconds</c> (default 30). A setting wins over the connection string's own
+/// <c>Timeout</c>/<c>Command Timeout</c>, which wins over the default.
+/// </para>
 /// </summary>
 public sealed class PostureDatabase : IAsyncDisposable, IDisposable
 {
     public const string ConnectionStringEnvironmentVariable = "POSTURE_DB";
     public const string DataDirectoryEnvironmentVariable = "POSTURE_DATA_DIR";
     public const string DatabaseName = "posture";
+    public const int DefaultConnectTimeoutSeconds = 5;
+    public const int DefaultCommandTimeoutSeconds = 30;
 
     private PrivatePostgres? _server;
 
@@ -71,7 +81,7 @@ public sealed class PostureDatabase : IAsyncDisposable, IDisposable
     {
         if (ConfiguredConnectionString(configuration) is { } connectionString)
         {
-            return new PostureDatabase(connectionString, null);
+            return new PostureDatabase(WithTimeouts(connectionString, configuration), null);
         }
 
         var server = await PrivatePostgres.StartAsync(
@@ -87,7 +97,33 @@ public sealed class PostureDatabase : IAsyncDisposable, IDisposable
             throw;
         }
 
-        return new PostureDatabase(server.ConnectionString(DatabaseName), server);
+        return new PostureDatabase(WithTimeouts(server.ConnectionString(DatabaseName), configuration), server);
+    }
+
+    /// <summary>The connection string with the connect and command timeouts described above.</summary>
+    public static string WithTimeouts(string connectionString, IConfiguration configuration)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        ArgumentNullException.ThrowIfNull(configuration);
+        // Which keywords the string names itself (Npgsql's own builder reports every keyword, set or not).
+        var named = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Timeout = Seconds(configuration, "Posture:Storage:ConnectTimeoutSeconds", named, ["Timeout"], builder.Timeout, DefaultConnectTimeoutSeconds);
+        builder.CommandTimeout = Seconds(
+            configuration, "Posture:Storage:CommandTimeoutSeconds", named, ["Command Timeout", "CommandTimeout"], builder.CommandTimeout, DefaultCommandTimeoutSeconds);
+        return builder.ConnectionString;
+    }
+
+    private static int Seconds(IConfiguration configuration, string key, DbConnectionStringBuilder named, string[] keywords, int fromString, int fallback)
+    {
+        if (configuration[key] is { Length: > 0 } text)
+        {
+            return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and <= 3600
+                ? seconds
+                : throw new PostureStartupException($"{key} must be a whole number of seconds from 1 to 3600, not '{text}'.");
+        }
+
+        return keywords.Any(named.ContainsKey) ? fromString : fallback;
     }
 
     public async ValueTask DisposeAsync()

@@ -32,6 +32,7 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly string? _runAs;
     private int _stopped;
+    private volatile bool _stoppedOnPurpose;
 
     private PrivatePostgres(string root, PostgresBinaries binaries, string? runAs, int port, string password, bool startedHere, ILogger logger)
     {
@@ -141,6 +142,39 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Stops a server this instance started (fast shutdown: open connections are closed, as when an operator restarts
+    /// it); <see cref="StartAgainAsync"/> brings it back on the same port. Used to test how Posture rides out an outage.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        RequireStartedHere();
+        var result = await RunServerProgramAsync(_binaries.PgCtl, ["-D", DataDirectory, "-m", "fast", "-w", "stop"], _runAs, cancellationToken)
+            .ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new PostureStartupException($"The private PostgreSQL did not stop: {result.Output.Trim()}");
+        }
+
+        _stoppedOnPurpose = true;
+        LogStopped(_logger, Root);
+    }
+
+    /// <summary>Starts a server stopped by <see cref="StopAsync"/> again, on the same port, so connection strings stay valid.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        RequireStartedHere();
+        var result = await RunServerProgramAsync(_binaries.PgCtl, StartArguments(DataDirectory, Port), _runAs, cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new PostureStartupException(
+                $"The private PostgreSQL did not start again: {result.Output.Trim()} (see {Path.Combine(DataDirectory, "server.log")})");
+        }
+
+        _stoppedOnPurpose = false;
+        LogStarted(_logger, Port, Root);
+    }
+
     /// <summary>Stops the server if this instance started it; a reused server is left running.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -150,6 +184,11 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
+        if (_stoppedOnPurpose)
+        {
+            return;
+        }
+
         var result = await RunServerProgramAsync(_binaries.PgCtl, ["-D", DataDirectory, "-m", "fast", "-w", "stop"], _runAs, CancellationToken.None).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
@@ -158,6 +197,15 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
         else
         {
             LogStopped(_logger, Root);
+        }
+    }
+
+    private void RequireStartedHere()
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _stopped) == 1, this);
+        if (!StartedHere)
+        {
+            throw new InvalidOperationException("Only a server this instance started can be stopped and started again; this one was found running.");
         }
     }
 
@@ -327,12 +375,7 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreeLoopbackPort();
-            var serverOptions = $"-p {port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
-            var result = await RunServerProgramAsync(
-                binaries.PgCtl,
-                ["-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60", "-o", serverOptions, "start"],
-                runAs,
-                cancellationToken).ConfigureAwait(false);
+            var result = await RunServerProgramAsync(binaries.PgCtl, StartArguments(dataDirectory, port), runAs, cancellationToken).ConfigureAwait(false);
             if (result.ExitCode == 0)
             {
                 return port;
@@ -348,6 +391,12 @@ public sealed partial class PrivatePostgres : IAsyncDisposable
             // Most likely another program took the port between our probe and the server's bind: try another.
         }
     }
+
+    private static string[] StartArguments(string dataDirectory, int port) =>
+    [
+        "-D", dataDirectory, "-l", Path.Combine(dataDirectory, "server.log"), "-w", "-t", "60",
+        "-o", $"-p {port.ToString(CultureInfo.InvariantCulture)} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''", "start",
+    ];
 
     private static int FreeLoopbackPort()
     {
