@@ -73,6 +73,7 @@ public static class PostureApi
             });
         });
         builder.Services.AddExceptionHandler<StorageConflictHandler>();
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         return builder;
     }
 
@@ -89,10 +90,12 @@ public static class PostureApi
         app.MapWolverineEndpoints(options => options.ConfigureEndpoints(chain =>
         {
             PostureAuthentication.Protect(chain);
-            // What every endpoint can answer besides success, for the OpenAPI document: bad input, an unknown id,
-            // and for writes a refusal, a lost race or a stale If-Match (409) and a reused idempotency key (422).
+            // What every endpoint can answer besides success, for the OpenAPI document: bad input, an unknown id, the
+            // database unavailable (503, with Retry-After), and for writes a refusal, a lost race or a stale If-Match
+            // (409) and a reused idempotency key (422).
             chain.Metadata.ProducesValidationProblem();
             chain.Metadata.ProducesProblem(StatusCodes.Status404NotFound);
+            chain.Metadata.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
             if (chain.HttpMethods.Contains("POST"))
             {
                 chain.Metadata.ProducesProblem(StatusCodes.Status409Conflict);
