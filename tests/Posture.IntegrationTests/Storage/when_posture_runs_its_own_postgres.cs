@@ -120,7 +120,10 @@ public sealed class when_posture_runs_its_own_postgres : IAsyncLifetime
 
         await using var database = await PostureDatabase.OpenAsync(configuration, NullLogger.Instance);
 
-        database.ConnectionString.ShouldBe("Host=db.example;Database=posture");
+        // The configured server and database, with the timeouts every connection string gets (ADR 0014).
+        var used = new NpgsqlConnectionStringBuilder(database.ConnectionString);
+        (used.Host, used.Database).ShouldBe(("db.example", "posture"));
+        (used.Timeout, used.CommandTimeout).ShouldBe((PostureDatabase.DefaultConnectTimeoutSeconds, PostureDatabase.DefaultCommandTimeoutSeconds));
         Directory.Exists(_root).ShouldBeFalse();
     }
 }
