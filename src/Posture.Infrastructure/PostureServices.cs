@@ -52,7 +52,7 @@ public static class PostureServices
         options.Policies.UseDurableLocalQueues();
         // Posture runs as one node per database. In Solo mode that node is always node 1, so after a crash the
         // restarted process owns, and delivers at once, the cascaded messages the dead one stored but had not handled;
-        // Balanced mode would wait for the dead node to be declared stale (a minute or more). See ADR 0009.
+        // Balanced mode would wait for the dead node to be declared stale (a minute or more). See ADR 0015.
         options.Durability.Mode = DurabilityMode.Solo;
 
         // Lost an optimistic-concurrency race: decide again on the fresh state. Deciding is pure and nothing was
