@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using Marten;
+using Posture.Infrastructure.Audit;
 using Npgsql;
 using Posture.Infrastructure.Marten;
 using Posture.Infrastructure.Storage;
@@ -129,6 +130,7 @@ public sealed class when_postgres_restarts_under_load(ITestOutputHelper output) 
         var levels = await load.ThreatLevelsAsync(store, posture.Client, cancellation);
         var projections = await CommandLoad.VerifyProjectionsAsync(posture.Client, cancellation);
         var deadLetters = await CommandLoad.DeadLettersAsync(store, cancellation);
+        var chain = await ChainVerifier.VerifyAsync(store, anchorSequence: null, keepHeads: false, progress: null, cancellation);
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             PostgreSQL stopped for {down.TotalSeconds:0.0} s under load ({Clients} clients, stopped after {acknowledgedBeforeRestart} acknowledgements):
@@ -138,7 +140,7 @@ public sealed class when_postgres_restarts_under_load(ITestOutputHelper output) 
               found {commands.Count - lost}, lost {lost}, duplicated {duplicated}, half-written {stored.Values.Count(s => !s.Whole)}, dead letters {deadLetters.Count}
               cascaded messages all delivered {delivery.TotalSeconds:0.0} s after the clients finished
               threat levels recorded/computed: {string.Join(", ", levels.Select(l => $"{l.Recorded}/{l.Computed}"))}
-              read models equal a full fold of the history: {projections.Identical}
+              read models equal a full fold of the history: {projections.Identical}; hash chain intact over {chain.Events} events: {chain.Intact}
               host started in {started.TotalSeconds:0.0} s; clients finished at {finished.TotalSeconds:0.0} s
             """));
 
@@ -153,5 +155,6 @@ public sealed class when_postgres_restarts_under_load(ITestOutputHelper output) 
         deadLetters.ShouldBeEmpty();
         levels.ShouldAllBe(l => l.Recorded == l.Computed);
         projections.Identical.ShouldBeTrue(projections.Report);
+        chain.Intact.ShouldBeTrue(string.Join("; ", chain.Problems));
     }
 }

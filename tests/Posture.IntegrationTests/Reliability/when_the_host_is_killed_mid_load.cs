@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Marten;
+using Posture.Infrastructure.Audit;
 using Posture.Infrastructure.Marten;
 using Posture.IntegrationTests.Infrastructure;
 
@@ -113,6 +114,7 @@ public sealed class when_the_host_is_killed_mid_load(TestPostgres postgres, ITes
         var levels = await load.ThreatLevelsAsync(store, second.Client, cancellation);
         var projections = await CommandLoad.VerifyProjectionsAsync(second.Client, cancellation);
         var deadLetters = await CommandLoad.DeadLettersAsync(store, cancellation);
+        var chain = await ChainVerifier.VerifyAsync(store, anchorSequence: null, keepHeads: false, progress: null, cancellation);
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
             SIGKILL mid-load ({Clients} clients, killed after {KillAfterAcknowledged} acknowledgements):
@@ -122,7 +124,7 @@ public sealed class when_the_host_is_killed_mid_load(TestPostgres postgres, ITes
               retried under the same key after the restart: {unacknowledged.Count} ({unacknowledged.Count(r => r.Replayed)} answered as replays), acknowledged {retryTally.Acknowledged}
               final: commands {attempted.Count}, found {attempted.Count - missing}, lost {missing}, duplicated {duplicated}, dead letters {deadLetters.Count}
               threat levels recorded/computed: {string.Join(", ", levels.Select(l => $"{l.Recorded}/{l.Computed}"))}
-              read models equal a full fold of the history: {projections.Identical}
+              read models equal a full fold of the history: {projections.Identical}; hash chain intact over {chain.Events} events: {chain.Intact}
               host started in {firstStart.TotalSeconds:0.0} s, restarted in {secondStart.TotalSeconds:0.0} s; whole test {clock.Elapsed.TotalSeconds:0.0} s
             """));
 
@@ -139,5 +141,6 @@ public sealed class when_the_host_is_killed_mid_load(TestPostgres postgres, ITes
         levels.ShouldAllBe(l => l.Recorded == l.Computed);
         levels.ShouldContain(l => l.Recorded != "low", "the load should move some site's threat, or the check of the cascades proves nothing");
         projections.Identical.ShouldBeTrue(projections.Report);
+        chain.Intact.ShouldBeTrue(string.Join("; ", chain.Problems));
     }
 }
