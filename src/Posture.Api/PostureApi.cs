@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using JasperFx;
 using Microsoft.AspNetCore.Http.Json;
@@ -69,6 +70,7 @@ public static class PostureApi
             {
                 document.Components?.Schemas?.Remove(nameof(IResult));
                 PostureAuthentication.DescribeBearerScheme(document);
+                EnumSchemas.Describe(document);
                 return Task.CompletedTask;
             });
         });
@@ -90,6 +92,7 @@ public static class PostureApi
         app.MapWolverineEndpoints(options => options.ConfigureEndpoints(chain =>
         {
             PostureAuthentication.Protect(chain);
+            RequiredBody.Apply(chain);
             // What every endpoint can answer besides success, for the OpenAPI document: bad input, an unknown id, the
             // database unavailable (503, with Retry-After), and for writes a refusal, a lost race or a stale If-Match
             // (409) and a reused idempotency key (422).

@@ -89,6 +89,5 @@ public sealed class QueryParameters
     }
 
     /// <summary>The JSON word for an enum value (kebab-case, as everywhere in the API).</summary>
-    public static string Word<TEnum>(TEnum value) where TEnum : struct, Enum =>
-        System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+    public static string Word<TEnum>(TEnum value) where TEnum : struct, Enum => Posture.Infrastructure.Json.WordEnumConverter.Word(value);
 }

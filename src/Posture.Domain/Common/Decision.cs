@@ -90,12 +90,26 @@ public sealed class FieldChecks
         {
             _problems.Add(new FieldProblem(field, $"must be at most {maxLength} characters"));
         }
+        else
+        {
+            PlainText(value, field);
+        }
 
         return this;
     }
 
     public FieldChecks OptionalText(string? value, string field, int maxLength = Limits.ShortText) =>
-        Require(value is null || value.Length <= maxLength, field, $"must be at most {maxLength} characters");
+        value is null ? this
+        : value.Length > maxLength ? Require(false, field, $"must be at most {maxLength} characters")
+        : PlainText(value, field);
+
+    /// <summary>
+    /// Text holds no control characters but tab and line breaks: PostgreSQL cannot store U+0000 in JSON, and an escape
+    /// sequence in a name or reason would rewrite the terminal of whoever reads the audit trail.
+    /// </summary>
+    private FieldChecks PlainText(string value, string field) =>
+        Require(!value.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')), field,
+            "must not contain control characters other than tab and line breaks");
 
     public FieldChecks NotNegative(int value, string field) => Require(value >= 0, field, "must not be negative");
 

@@ -77,6 +77,16 @@ public static class StreamDecisions
                 $"the record is at version {stream.StartingVersion ?? 0}, not {wanted} as the request expected (If-Match); read it again and retry"));
         }
 
+        if (stream.Aggregate is null && stream.StartingVersion is > 0)
+        {
+            // The id is taken by a stream of another kind (a mission's id sent as a new base's, say): deciding on no
+            // state would append this kind's events to that stream. A command on an existing record is refused as
+            // for any unknown id; one that would start a record finds its id taken.
+            var refusal = decide(null, clock.GetCurrentInstant()).Rejection
+                ?? Rejection.Conflict($"the id {streamId} is already taken by another kind of record");
+            return CommandOutcome.Refused(streamId, refusal);
+        }
+
         var outcome = stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
         if (receiptId is not null && outcome.Accepted)
         {

@@ -24,7 +24,12 @@ public sealed record CommandReceipt(string Id, string CommandType, string Finger
         return Convert.ToHexString(SHA256.HashData([.. type, 0, .. json]));
     }
 
-    private static readonly JsonSerializerOptions FingerprintJson = PostureJson.Create();
+    // A command is fingerprinted before the domain checks it: one holding an infinite coordinate must still get a
+    // fingerprint (and then the domain's refusal), not fail to serialize.
+    private static readonly JsonSerializerOptions FingerprintJson = new(PostureJson.Create())
+    {
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
 }
 
 /// <summary>Ids that must come out the same when a request is retried under the same idempotency key.</summary>

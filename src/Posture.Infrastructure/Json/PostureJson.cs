@@ -18,7 +18,7 @@ public static class PostureJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.PropertyNameCaseInsensitive = true;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new WordEnumConverter());
         options.ConfigureForNodaTime(DateTimeZoneProviders.Tzdb);
         return options;
     }
