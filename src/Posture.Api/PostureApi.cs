@@ -89,6 +89,7 @@ public static class PostureApi
         app.UseMiddleware<BodySizeLimit>();
         app.UseMiddleware<IdempotencyKeyCheck>();
         app.UseRateLimiter();
+        app.UseRequestTimeouts();
         app.MapWolverineEndpoints(options => options.ConfigureEndpoints(chain =>
         {
             PostureAuthentication.Protect(chain);
@@ -106,6 +107,11 @@ public static class PostureApi
                 chain.Metadata.ProducesProblem(StatusCodes.Status422UnprocessableEntity);
                 chain.Metadata.ProducesProblem(StatusCodes.Status429TooManyRequests);
                 chain.Metadata.RequireRateLimiting(RequestLimits.WritePolicy);
+            }
+            else
+            {
+                chain.Metadata.ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+                chain.Metadata.WithRequestTimeout(RequestLimits.ReadPolicy);
             }
         }));
         // Describing the API is a read like any other.

@@ -64,6 +64,10 @@ public sealed class QueryParameters
         return fallback;
     }
 
+    /// <summary><c>page</c> (from 1) and <c>pageSize</c> (1 to <paramref name="maxSize"/>, default <paramref name="defaultSize"/>).</summary>
+    public Paging Paging(string? page, string? pageSize, int defaultSize = Http.Paging.MaxPageSize, int maxSize = Http.Paging.MaxPageSize) =>
+        new(WholeNumber(page, "page", 1, 1, Http.Paging.MaxPage), WholeNumber(pageSize, "pageSize", defaultSize, 1, maxSize));
+
     public Guid? Id(string? text, string name)
     {
         if (string.IsNullOrWhiteSpace(text))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.RateLimiting;
 
 namespace Posture.Api.Http;
@@ -8,15 +9,39 @@ namespace Posture.Api.Http;
 /// What one caller may ask of the service (OWASP API Security Top 10, 2023, API4: unrestricted resource consumption):
 /// request bodies of at most <c>Posture:Limits:MaxBodyKilobytes</c> (default 64 KB; the largest command is a few KB),
 /// and at most <c>Posture:Limits:WritesPerMinute</c> writes per caller (default 600, in a token bucket that refills
-/// every minute). Lists are paged and capped by their endpoints. Over a limit: 413 or 429, as ProblemDetails.
+/// every minute). Lists are paged and capped by their endpoints (<see cref="Paging"/>). Over a limit: 413 or 429, as
+/// ProblemDetails. A read that takes longer than <c>Posture:Limits:ReadTimeoutSeconds</c> (default 30) is abandoned,
+/// its database query cancelled, and answered 503 as ProblemDetails with a Retry-After.
 /// </summary>
 public static class RequestLimits
 {
     public const string WritePolicy = "writes";
 
+    public const string ReadPolicy = "reads";
+
     public static void AddPostureLimits(this IServiceCollection services, IConfiguration configuration)
     {
         var writesPerMinute = Math.Max(1, configuration.GetValue("Posture:Limits:WritesPerMinute", 600));
+        var readTimeout = TimeSpan.FromSeconds(Math.Max(0.01, configuration.GetValue("Posture:Limits:ReadTimeoutSeconds", 30.0)));
+        services.AddRequestTimeouts(options => options.AddPolicy(ReadPolicy, new RequestTimeoutPolicy
+        {
+            Timeout = readTimeout,
+            TimeoutStatusCode = StatusCodes.Status503ServiceUnavailable,
+            WriteTimeoutResponse = async http =>
+            {
+                http.Response.Headers.RetryAfter = "5";
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status503ServiceUnavailable,
+                        Title = "The read took too long",
+                        Detail = $"It was abandoned after {readTimeout.TotalSeconds:0.##} s; retry later, or ask for less (a shorter span, a smaller page).",
+                    },
+                }).ConfigureAwait(false);
+            },
+        }));
         services.AddRateLimiter(options =>
         {
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;

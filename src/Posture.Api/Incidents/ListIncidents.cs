@@ -18,8 +18,6 @@ public sealed record IncidentPage(IReadOnlyList<IncidentView> Items, int Page, i
 /// </summary>
 public static class ListIncidents
 {
-    public const int MaxPageSize = 500;
-
     [ProducesResponseType<IncidentPage>(200)]
 
     [WolverineGet("/api/incidents")]
@@ -35,8 +33,7 @@ public static class ListIncidents
         var incidentKind = query.Enum<IncidentKind>(kind, "kind");
         var since = query.Instant(from, "from");
         var until = query.Instant(to, "to");
-        var pageNumber = query.WholeNumber(page, "page", 1, 1, 1_000_000);
-        var size = query.WholeNumber(pageSize, "pageSize", 50, 1, MaxPageSize);
+        var paging = query.Paging(page, pageSize, defaultSize: 50);
         query.Require(since is null || until is null || since <= until, "to", "must not be before from");
         if (query.Problem is { } problem)
         {
@@ -82,7 +79,7 @@ public static class ListIncidents
 
         var total = await incidents.CountAsync(cancellation).ConfigureAwait(false);
         var items = await incidents.OrderByDescending(i => i.OccurredAtUnixMilliseconds).ThenBy(i => i.Id)
-            .Skip((pageNumber - 1) * size).Take(size).ToListAsync(cancellation).ConfigureAwait(false);
-        return Results.Ok(new IncidentPage(items.Select(IncidentView.From).ToList(), pageNumber, size, total));
+            .Skip(paging.Skip).Take(paging.Size).ToListAsync(cancellation).ConfigureAwait(false);
+        return Results.Ok(new IncidentPage(items.Select(IncidentView.From).ToList(), paging.Page, paging.Size, total));
     }
 }

@@ -20,7 +20,8 @@ public sealed record SiteTimeline(
 /// <summary>
 /// The threat is sampled every <c>stepHours</c> (default 24) from <c>from</c> (default: the site's first incident or
 /// movement of people) to <c>to</c> (default now), and at each incident in between; the headcount is given after each
-/// change. At most 5,000 threat samples.
+/// change. At most 5,000 threat points (samples and incidents) and 5,000 headcount points: a longer timeline is a 400
+/// that asks for a longer step or a shorter span.
 /// </summary>
 public static class GetSiteTimeline
 {
@@ -65,10 +66,16 @@ public static class GetSiteTimeline
         }
 
         var instants = Samples(start, until, stepLength).Concat(incidentTimes.Where(t => t >= start && t <= until)).Distinct().Order().ToList();
+        var peopleChanges = site.PeopleChanges.Select(c => c.At).Append(start).Where(t => t >= start && t <= until).Distinct().Order().ToList();
+        if (instants.Count > MaxSamples || peopleChanges.Count > MaxSamples)
+        {
+            return CommandResults.Invalid("from", $"gives more than {MaxSamples} points between from and to (incidents or movements of people); ask for a shorter span");
+        }
+
         var threat = instants.Select(at => snapshot.Threat(id, at)).Select(t => new ThreatPoint(t.At, t.Level, Math.Round(t.Score, 4))).ToList();
         var changes = threat.Zip(threat.Skip(1)).Where(p => p.First.Level != p.Second.Level)
             .Select(p => new LevelChange(p.Second.At, p.First.Level, p.Second.Level)).ToList();
-        var headcount = site.PeopleChanges.Select(c => c.At).Append(start).Where(t => t >= start && t <= until).Distinct().Order()
+        var headcount = peopleChanges
             .Select(at => (At: at, People: snapshot.Headcount(site, at)))
             .Select(p => new HeadcountPoint(p.At, p.People.Contractors, p.People.Mission, p.People.Total)).ToList();
         return Results.Ok(new SiteTimeline(id, start, until, step, threat, changes, headcount));
