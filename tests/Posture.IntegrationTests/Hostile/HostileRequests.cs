@@ -36,11 +36,15 @@ public enum StreamKind
 /// </summary>
 public sealed record HostileRequest(string Url, string? ContentType, byte[] Body, bool MustRefuse, string Why)
 {
+    /// <summary>A header sent with the request, when the case has one.</summary>
+    public (string Name, string Value)? Header { get; init; }
+
     public override string ToString()
     {
         var text = Encoding.UTF8.GetString(Body);
         var preview = text.Length > 300 ? $"{text[..300]}… ({Body.Length} bytes)" : text;
-        return $"POST {Url} [{ContentType ?? "no content type"}] {(MustRefuse ? "must refuse" : "may accept")}: {Why}\n{preview}";
+        var header = Header is { } h ? $" {h.Name}: {(h.Value.Length > 60 ? h.Value[..60] + "…" : h.Value)}" : "";
+        return $"POST {Url} [{ContentType ?? "no content type"}]{header} {(MustRefuse ? "must refuse" : "may accept")}: {Why}\n{preview}";
     }
 }
 
@@ -65,18 +69,47 @@ public static class HostileRequests
         ArgumentNullException.ThrowIfNull(endpoint);
         var url = Url(endpoint, known);
         var body = endpoint.Body is { } fields ? Body(fields, known) : Gen.Elements(BodylessBodies());
-        return url.SelectMany(u => body, (u, b) =>
-            new HostileRequest(u.Text, b.ContentType, b.Bytes, u.MustRefuse || b.MustRefuse, $"{u.Why}; {b.Why}".Trim(' ', ';')));
+        var header = Gen.Frequency((6, Gen.Constant<HeaderPart?>(null)), (1, Gen.Elements(HostileHeaders).Select(h => (HeaderPart?)h)));
+        return url.SelectMany(u => body, (u, b) => (u, b)).SelectMany(ub => header, (ub, h) =>
+            new HostileRequest(ub.u.Text, ub.b.ContentType, ub.b.Bytes, ub.u.MustRefuse || ub.b.MustRefuse || (h?.MustRefuse ?? false),
+                $"{ub.u.Why}; {ub.b.Why}{(h is null ? "" : $"; {h.Why}")}".Trim(' ', ';'))
+            {
+                Header = h is null ? null : (h.Name, h.Value),
+            });
     }
+
+    // ---- headers ----------------------------------------------------------------------------------------------
+
+    private sealed record HeaderPart(string Name, string Value, bool MustRefuse, string Why);
+
+    private static readonly HeaderPart[] HostileHeaders =
+    [
+        new("Idempotency-Key", " ", true, "a blank idempotency key"),
+        new("Idempotency-Key", new string('k', 201), true, "a 201-character idempotency key"),
+        new("Idempotency-Key", "retry 1 ☃", false, "an idempotency key with a space and a snowman"),
+        new("If-Match", "garbage", true, "an If-Match that is no entity tag"),
+        new("If-Match", "\"-1\"", true, "If-Match version -1"),
+        new("If-Match", "\"99999999999999999999\"", true, "If-Match past a long"),
+        new("If-Match", "\"999\"", false, "If-Match version 999"),
+        new("If-Match", "W/\"1\"", false, "a weak If-Match"),
+        new("If-Match", "*", false, "If-Match *"),
+        new("X-Posture-User", new string('u', 10_000), false, "a 10,000-character user"),
+        new("X-Posture-User", "  ", false, "a blank user"),
+    ];
 
     // ---- the route --------------------------------------------------------------------------------------------
 
-    private static Gen<Part> Url(WriteEndpoint endpoint, KnownStreams known)
+    /// <summary>A route template with each id filled in: mostly the right kind of id, else a wrong, unknown or malformed one.</summary>
+    public static Gen<string> Route(string template, KnownStreams known) => Url(template, known).Select(p => p.Text);
+
+    private static Gen<Part> Url(WriteEndpoint endpoint, KnownStreams known) => Url(endpoint.Route, known);
+
+    private static Gen<Part> Url(string template, KnownStreams known)
     {
-        var route = Gen.Constant(new Part(endpoint.Route, false, ""));
-        foreach (var parameter in endpoint.RouteParameters)
+        var route = Gen.Constant(new Part(template, false, ""));
+        foreach (var parameter in template.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}')))
         {
-            var kind = KindBefore(endpoint.Route, parameter);
+            var kind = KindBefore(template, parameter);
             route = route.SelectMany(_ => RouteId(kind, known), (r, id) => new Part(
                 r.Text.Replace($"{{{parameter}}}", id.Text, StringComparison.Ordinal),
                 r.MustRefuse || id.MustRefuse,

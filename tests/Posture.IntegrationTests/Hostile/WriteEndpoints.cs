@@ -27,24 +27,25 @@ public sealed record BodyField(string Name, FieldKind Kind, IReadOnlyList<string
 /// </summary>
 public sealed record WriteEndpoint(string Route, IReadOnlyList<BodyField>? Body)
 {
-    public IEnumerable<string> RouteParameters =>
-        Route.Split('/').Where(s => s.StartsWith('{')).Select(s => s.Trim('{', '}'));
-
     public override string ToString() => $"POST {Route}";
 
     /// <summary>Every POST endpoint the host routes, with the body its OpenAPI operation declares.</summary>
     public static async Task<IReadOnlyList<WriteEndpoint>> AllAsync(IAlbaHost host)
     {
-        var routes = host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains("POST") == true)
-            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
-            .Distinct()
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var routes = Routes(host, "POST");
         var document = await host.GetAsJson<JsonElement>("/openapi/v1.json");
         var schemas = document.GetProperty("components").GetProperty("schemas");
         return routes.Select(route => new WriteEndpoint(route, BodyOf(document, schemas, route))).ToList();
     }
+
+    /// <summary>Every route template the host serves for <paramref name="method"/>.</summary>
+    public static List<string> Routes(IAlbaHost host, string method) =>
+        host.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Contains(method) == true)
+            .Select(e => "/" + e.RoutePattern.RawText!.TrimStart('/'))
+            .Distinct()
+            .Order(StringComparer.Ordinal)
+            .ToList();
 
     private static List<BodyField>? BodyOf(JsonElement document, JsonElement schemas, string route)
     {

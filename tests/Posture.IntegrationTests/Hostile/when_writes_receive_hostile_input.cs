@@ -63,6 +63,11 @@ public sealed class when_writes_receive_hostile_input(PostureHost host) : Postur
             s.Post.Url(request.Url);
             s.ByteArray(request.Body);
             s.ConfigureHttpContext(http => http.Request.ContentType = request.ContentType);
+            if (request.Header is { } header)
+            {
+                s.WithRequestHeader(header.Name, header.Value);
+            }
+
             s.IgnoreStatusCode();
         });
         var status = result.Context.Response.StatusCode;
