@@ -53,7 +53,9 @@ public static class GetSiteTimeline
         }
 
         var incidentTimes = snapshot.IncidentsAt(id).Select(i => i.OccurredAt).ToList();
-        var start = since ?? incidentTimes.Concat(site.PeopleChanges.Select(c => c.At)).DefaultIfEmpty(until - Duration.FromDays(30)).Min();
+        // Thirty days before "to", but never before the first instant NodaTime has.
+        var monthBefore = until < Instant.MinValue + Duration.FromDays(30) ? Instant.MinValue : until - Duration.FromDays(30);
+        var start = since ?? incidentTimes.Concat(site.PeopleChanges.Select(c => c.At)).DefaultIfEmpty(monthBefore).Min();
         if (start > until)
         {
             return CommandResults.Invalid("from", "must not be after to");
@@ -81,11 +83,13 @@ public static class GetSiteTimeline
         return Results.Ok(new SiteTimeline(id, start, until, step, threat, changes, headcount));
     }
 
+    /// <summary>From, every step up to to, and to; counted, so a step past the last instant NodaTime has is never taken.</summary>
     private static IEnumerable<Instant> Samples(Instant from, Instant to, Duration step)
     {
-        for (var at = from; at <= to; at += step)
+        var steps = (long)Math.Floor((to - from) / step);
+        for (var i = 0L; i <= steps; i++)
         {
-            yield return at;
+            yield return from + step * i;
         }
 
         yield return to;

@@ -22,6 +22,8 @@ public sealed class HistoryReader(ThreatOptions options)
     private static readonly string[] Recorded = EventCatalogue.StoredNames
         .Where(n => n.Key != typeof(ThreatLevelChanged)).Select(n => n.Value).ToArray();
 
+    private static readonly Instant EarliestRecordable = Instant.FromDateTimeOffset(DateTimeOffset.MinValue);
+
     /// <summary>
     /// Every event people recorded by <paramref name="knownAt"/> (all of them when null), in the order they were
     /// recorded. Today this reads the whole store: the numbers are small; a per-site selection of streams is the next step.
@@ -32,7 +34,8 @@ public sealed class HistoryReader(ThreatOptions options)
         IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.EventTypeName.IsOneOf(Recorded));
         if (knownAt is { } known)
         {
-            var cutoff = known.ToDateTimeOffset();
+            // Nothing was recorded before year 1, the earliest instant a DateTimeOffset holds (NodaTime goes back to -9998).
+            var cutoff = known < EarliestRecordable ? DateTimeOffset.MinValue : known.ToDateTimeOffset();
             events = events.Where(e => e.Timestamp <= cutoff);
         }
 

@@ -13,7 +13,7 @@ namespace Posture.IntegrationTests.Hostile;
 /// </summary>
 public sealed class when_reads_receive_hostile_queries(PostureHost host) : PostureScenario(host)
 {
-    private const int CasesPerEndpoint = 15;
+    private const int CasesPerEndpoint = 25;
 
     private static readonly string[] Values =
     [
@@ -34,6 +34,8 @@ public sealed class when_reads_receive_hostile_queries(PostureHost host) : Postu
     {
         await Host.Alba.RegisterBaladAsync();
         await Host.Alba.SallyportAtBaladAsync();
+        await Host.Alba.RegisterBaghdadHqAsync();
+        await Host.Alba.NatoMissionIraqAtBaghdadAsync();
         await Host.Alba.PostAsync($"/api/bases/{Requests.Balad}/attacks", Requests.SeedAttackBody(), 201);
         var known = new KnownStreams(Requests.Balad, PeopleRequests.Sallyport, PeopleRequests.NatoMissionIraq, Guid.NewGuid());
         var document = await Host.Alba.GetAsJson<JsonElement>("/openapi/v1.json");
@@ -43,7 +45,7 @@ public sealed class when_reads_receive_hostile_queries(PostureHost host) : Postu
         foreach (var route in routes)
         {
             var parameters = QueryParameters(document, route);
-            var query = Gen.SubListOf(parameters).SelectMany(
+            var query = Gen.SubListOf(parameters.ToArray()).SelectMany(
                 names => Gen.CollectToList(names, name => Gen.Elements(Values).Select(v => $"{name}={Uri.EscapeDataString(v)}")),
                 (_, pairs) => pairs.Count == 0 ? "" : "?" + string.Join("&", pairs));
             var cases = HostileRequests.Route(route, known).SelectMany(_ => query, (url, q) => new HostileQuery(url + q));

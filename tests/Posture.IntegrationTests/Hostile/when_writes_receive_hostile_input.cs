@@ -14,8 +14,8 @@ namespace Posture.IntegrationTests.Hostile;
 /// </summary>
 public sealed class when_writes_receive_hostile_input(PostureHost host) : PostureScenario(host)
 {
-    /// <summary>Cases per endpoint: 18 endpoints today, so a few hundred requests, well under a minute.</summary>
-    private const int CasesPerEndpoint = 20;
+    /// <summary>Cases per endpoint: 18 endpoints today, so some 540 requests, a few seconds.</summary>
+    private const int CasesPerEndpoint = 30;
 
     private static readonly Guid SeedIncident = Guid.Parse("1ac1de00-0000-4000-8000-000000000001");
 

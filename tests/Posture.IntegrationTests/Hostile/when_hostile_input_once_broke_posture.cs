@@ -6,10 +6,10 @@ using static Posture.IntegrationTests.Infrastructure.PeopleRequests;
 namespace Posture.IntegrationTests.Hostile;
 
 /// <summary>
-/// What the write fuzzer (<see cref="when_writes_receive_hostile_input"/>) found, each held by a focused test: every
-/// one was a 500 or a silently wrong write before it was fixed.
+/// What the fuzzers (<see cref="when_writes_receive_hostile_input"/>, <see cref="when_reads_receive_hostile_queries"/>)
+/// found, each held by a focused test: every one was a 500 or a silently wrong write before it was fixed.
 /// </summary>
-public sealed class when_hostile_input_once_broke_a_write(PostureHost host) : PostureScenario(host)
+public sealed class when_hostile_input_once_broke_posture(PostureHost host) : PostureScenario(host)
 {
     public override async ValueTask InitializeAsync()
     {
@@ -79,5 +79,31 @@ public sealed class when_hostile_input_once_broke_a_write(PostureHost host) : Po
         });
         (await refused.ReadAsTextAsync()).ShouldContain("'alpha,bravo' is not a ForceProtectionCondition");
         (await Host.StreamAsync(Requests.Balad)).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task known_at_before_year_one_knew_of_nothing()
+    {
+        // Was a 500: NodaTime goes back to year -9998, a DateTimeOffset (Marten's recorded-at) only to year 1.
+        var result = await Host.Alba.Scenario(s =>
+        {
+            s.Get.Url($"/api/sites/{Requests.Balad}?knownAt=-9998-01-01T00:00:00Z");
+            s.StatusCodeShouldBe(404);
+            s.ContentTypeShouldBe("application/problem+json");
+        });
+        (await result.ReadAsTextAsync()).ShouldContain(Requests.Balad.ToString());
+    }
+
+    [Theory]
+    [InlineData("to=-9998-01-01T00:00:00Z")]
+    [InlineData("from=9999-12-31T23:59:59.999999999Z&to=9999-12-31T23:59:59.999999999Z")]
+    public async Task a_timeline_at_the_ends_of_time_is_answered(string query)
+    {
+        // Were 500s: thirty days before the first instant, and a step past the last, overflowed.
+        await Host.Alba.Scenario(s =>
+        {
+            s.Get.Url($"/api/sites/{Requests.Balad}/timeline?{query}");
+            s.StatusCodeShouldBe(200);
+        });
     }
 }
