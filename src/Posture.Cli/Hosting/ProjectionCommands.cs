@@ -54,7 +54,7 @@ public sealed class ProjectionsRebuildCommand(CliEnvironment environment) : Asyn
         {
             await console.Progress().StartAsync(async progress =>
             {
-                var tasks = ProjectionAudit.ReadModels.ToDictionary(name => name, name => progress.AddTask($"Rebuilding {name}", autoStart: false, maxValue: 1));
+                var tasks = ProjectionAudit.Rebuilt.ToDictionary(name => name, name => progress.AddTask($"Rebuilding {name}", autoStart: false, maxValue: 1));
                 string? running = null;
                 await ProjectionAudit.RebuildAsync(store, name =>
                 {

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
 using JasperFx.Events.Daemon;
 using Marten;
+using Posture.Domain.Bases;
 using Posture.Domain.Incidents;
 using Posture.Domain.Sites;
+using Posture.Domain.Threats;
 
 namespace Posture.Infrastructure.Audit;
 
@@ -40,6 +42,15 @@ public static class ProjectionAudit
     /// <summary>The inline read models, by the projection names PostureStore registers them under.</summary>
     public static IReadOnlyList<string> ReadModels { get; } = [nameof(SitePosture), nameof(IncidentLogEntry), nameof(Organisation)];
 
+    /// <summary>
+    /// The decision snapshots commands load (a base's state, a site's last recorded threat level), kept inline like the
+    /// read models. A store written before they were kept has none: rebuilding writes them.
+    /// </summary>
+    public static IReadOnlyList<string> Snapshots { get; } = [nameof(Base), nameof(ThreatRecord)];
+
+    /// <summary>Everything a rebuild writes, in the order it writes it.</summary>
+    public static IReadOnlyList<string> Rebuilt { get; } = [.. ReadModels, .. Snapshots];
+
     /// <summary>How long a rebuild of one projection may take before Marten gives up.</summary>
     private static readonly TimeSpan RebuildTimeout = TimeSpan.FromMinutes(30);
 
@@ -57,12 +68,12 @@ public static class ProjectionAudit
         return new ProjectionVerification(differences.Count == 0, folded.Sites.Count, folded.Incidents.Count, folded.Organisations.Count, differences);
     }
 
-    /// <summary>Rebuilds every inline read model from the event log, reporting each one's name before it starts.</summary>
+    /// <summary>Rebuilds every inline read model and decision snapshot from the event log, reporting each one's name before it starts.</summary>
     public static async Task RebuildAsync(IDocumentStore store, Func<string, Task>? starting, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(store);
         using var daemon = await store.BuildProjectionDaemonAsync().ConfigureAwait(false);
-        foreach (var name in ReadModels)
+        foreach (var name in Rebuilt)
         {
             if (starting is not null)
             {

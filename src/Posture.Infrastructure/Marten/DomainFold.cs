@@ -19,6 +19,21 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
         Name = typeof(TDocument).Name;
     }
 
+    /// <summary>
+    /// Only streams holding events of these types are folded. Kept inline, a fold with no such list would be asked
+    /// about every stream a transaction touches, and would load a document for each to find nothing to do.
+    /// </summary>
+    public DomainFold<TDocument> Taking(IEnumerable<Type> eventTypes)
+    {
+        ArgumentNullException.ThrowIfNull(eventTypes);
+        foreach (var type in eventTypes)
+        {
+            IncludeType(type);
+        }
+
+        return this;
+    }
+
     public override TDocument? Evolve(TDocument? snapshot, Guid id, IEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);

@@ -36,9 +36,14 @@ public static class PostureStore
         // Each event carries a hash chained to the one before it in its stream, set by a trigger (docs/audit.md).
         EventChain.Register(options);
 
-        // The decision state of each aggregate is folded live from its stream when a command needs it.
-        options.Projections.Add(new DomainFold<Base>(Base.Evolve), ProjectionLifecycle.Live);
-        options.Projections.Add(new DomainFold<ThreatRecord>(ThreatRecord.Evolve), ProjectionLifecycle.Live);
+        // The decision state of a base and of a site's threat stream is kept as a snapshot document, updated in the
+        // same transaction as the events: a command loads one document instead of folding the whole stream, which
+        // grows with every incident (docs/performance.md). Marten's FetchForWriting reads the snapshot and checks the
+        // stream's version, so concurrency is unchanged; time travel (AggregateStreamAsync) still folds the events.
+        options.Projections.Add(
+            new DomainFold<Base>(Base.Evolve).Taking(EventCatalogue.StoredNames.Keys.Where(typeof(IBaseEvent).IsAssignableFrom)),
+            ProjectionLifecycle.Inline);
+        options.Projections.Add(new DomainFold<ThreatRecord>(ThreatRecord.Evolve).Taking([typeof(ThreatLevelChanged)]), ProjectionLifecycle.Inline);
         // (Contractor and Mission hold RunningCounts, which are not JSON documents: Live is their only lifecycle.)
         options.Projections.Add(new DomainFold<Contractor>(Contractor.Evolve), ProjectionLifecycle.Live);
         options.Projections.Add(new DomainFold<Mission>(Mission.Evolve), ProjectionLifecycle.Live);
