@@ -29,18 +29,38 @@ public sealed class SiteReader(ThreatOptions options)
     public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var sites = await session.Query<SitePosture>().ToListAsync(cancellation).ConfigureAwait(false);
-        var site = sites.SingleOrDefault(s => s.Id == siteId);
-        if (site is null)
+        // Where every site is, without their histories; then the whole documents of the few that are near.
+        var places = await PlacesAsync(session, cancellation).ConfigureAwait(false);
+        var ids = Near(places, [siteId]).ToArray();
+        if (ids.Length == 0)
         {
             return null;
         }
 
-        var near = sites.Where(s => s.Id == siteId || GeoDistance.Kilometres(site.Latitude, site.Longitude, s.Latitude, s.Longitude) <= Options.NearbyRadiusKm)
-            .ToList();
-        var ids = near.Select(s => s.Id).ToArray();
+        var near = await session.LoadManyAsync<SitePosture>(cancellation, ids).ConfigureAwait(false);
         var incidents = await session.Query<IncidentLogEntry>().Where(i => i.SiteId.IsOneOf(ids)).ToListAsync(cancellation).ConfigureAwait(false);
         return await SnapshotAsync(session, near, incidents, cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Where every site is: all the nearby rule needs, read without the sites' histories.</summary>
+    public static async Task<IReadOnlyList<SitePlace>> PlacesAsync(IQuerySession session, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return await session.Query<SitePosture>().Select(s => new SitePlace(s.Id, s.Latitude, s.Longitude)).ToListAsync(cancellation)
+            .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The ids of the known sites among <paramref name="siteIds"/> and of every site within the nearby radius of one
+    /// of them, in the order of <paramref name="places"/>; none when no named site is known.
+    /// </summary>
+    public IEnumerable<Guid> Near(IReadOnlyList<SitePlace> places, IEnumerable<Guid> siteIds)
+    {
+        ArgumentNullException.ThrowIfNull(places);
+        var named = places.Where(p => siteIds.Contains(p.Id)).ToList();
+        return places
+            .Where(p => named.Any(n => n.Id == p.Id || GeoDistance.Kilometres(n.Latitude, n.Longitude, p.Latitude, p.Longitude) <= Options.NearbyRadiusKm))
+            .Select(p => p.Id);
     }
 
     private async Task<SiteSnapshot> SnapshotAsync(
@@ -59,6 +79,9 @@ public sealed class SiteReader(ThreatOptions options)
         return new SiteSnapshot(sites, incidents, organisations.ToDictionary(o => o.Id, o => o.Name), inputs, Options);
     }
 }
+
+/// <summary>Where a site is.</summary>
+public sealed record SitePlace(Guid Id, double Latitude, double Longitude);
 
 /// <summary>Sites, their incidents and the organisations' names, read together; answers are pure from here.</summary>
 public sealed record SiteSnapshot(

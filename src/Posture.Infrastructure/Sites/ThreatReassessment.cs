@@ -73,17 +73,8 @@ public static class ThreatReassessmentHandler
     private static async Task<IReadOnlyList<Guid>> AffectedAsync(
         ReassessThreat message, IDocumentSession session, SiteReader reader, CancellationToken cancellation)
     {
-        var sites = await session.Query<SitePosture>().ToListAsync(cancellation).ConfigureAwait(false);
-        if (message.SiteIds.Count == 0)
-        {
-            return sites.Select(s => s.Id).ToList();
-        }
-
-        var named = sites.Where(s => message.SiteIds.Contains(s.Id)).ToList();
-        return sites.Where(s => named.Any(n =>
-                n.Id == s.Id || GeoDistance.Kilometres(n.Latitude, n.Longitude, s.Latitude, s.Longitude) <= reader.Options.NearbyRadiusKm))
-            .Select(s => s.Id)
-            .ToList();
+        var places = await SiteReader.PlacesAsync(session, cancellation).ConfigureAwait(false);
+        return message.SiteIds.Count == 0 ? places.Select(p => p.Id).ToList() : reader.Near(places, message.SiteIds).ToList();
     }
 }
 
