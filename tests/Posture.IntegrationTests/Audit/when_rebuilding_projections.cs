@@ -103,6 +103,33 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task a_store_kept_before_the_decision_snapshots_gets_them_from_a_rebuild()
+    {
+        var configuration = await DemoAsync();
+        var connectionString = configuration["ConnectionStrings:Posture"]!;
+        await ExecuteAsync(connectionString, $"delete from {PostureStore.Schema}.mt_doc_base");
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        (await BaladForWritingAsync(store)).ShouldBeNull("a command finds no base without its snapshot");
+
+        var rebuild = await CliRun.RunAsync(configuration, "projections", "rebuild");
+
+        rebuild.ExitCode.ShouldBe(0, rebuild.Output + rebuild.Error);
+        var balad = await BaladForWritingAsync(store);
+        balad.ShouldNotBeNull();
+        await using var session = store.QuerySession();
+        var folded = await session.Events.AggregateStreamAsync<Base>(DemoCommand.Balad);
+        balad.Name.ShouldBe(folded!.Name);
+        balad.Incidents.Keys.Order().ShouldBe(folded.Incidents.Keys.Order());
+        balad.Incidents.ShouldNotBeEmpty();
+    }
+
+    private static async Task<Base?> BaladForWritingAsync(DocumentStore store)
+    {
+        await using var session = store.LightweightSession();
+        return (await session.Events.FetchForWriting<Base>(DemoCommand.Balad)).Aggregate;
+    }
+
+    [Fact]
     public async Task rebuilding_a_random_history_of_ten_thousand_events_gives_the_live_read_models_exactly()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_random");
@@ -127,6 +154,7 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         live["SitePosture"].Count.ShouldBe(50);
         live["IncidentLogEntry"].Count.ShouldBeGreaterThan(1000);
         live["Organisation"].Count.ShouldBe(RandomHistory.Contractors);
+        live["Base"].Count.ShouldBe(50, "every base's decision snapshot is kept inline");
         var before = await ProjectionAudit.VerifyAsync(store, CancellationToken.None);
         before.Identical.ShouldBeTrue(string.Join("\n", before.Differences.Take(5)));
 
@@ -178,13 +206,13 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         yield return batch;
     }
 
-    /// <summary>Every stored read-model document's JSON, by table and id, as PostgreSQL holds it.</summary>
+    /// <summary>Every stored read-model and snapshot document's JSON, by table and id, as PostgreSQL holds it.</summary>
     private static async Task<Dictionary<string, Dictionary<Guid, string>>> DocumentsAsync(string connectionString)
     {
         var documents = new Dictionary<string, Dictionary<Guid, string>>();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var name in ProjectionAudit.ReadModels)
+        foreach (var name in ProjectionAudit.Rebuilt)
         {
             var rows = new Dictionary<Guid, string>();
             await using var command = new NpgsqlCommand($"select id, data::text from {PostureStore.Schema}.mt_doc_{name.ToLowerInvariant()}", connection);
