@@ -42,12 +42,44 @@ public sealed class HistoryReader(ThreatOptions options)
         return await events.OrderBy(e => e.Sequence).ToListAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>The snapshot of every site as the history recorded by <paramref name="knownAt"/> tells it; null when the site was not registered by then.</summary>
+    /// <summary>
+    /// The snapshot of a site and its neighbours as the history recorded by <paramref name="knownAt"/> tells it; null
+    /// when the site was not registered by then.
+    /// <para>
+    /// Only the streams that can change the answer are read: the Base streams of the site and of every site within
+    /// the nearby radius (a site never moves, and is never removed, so today's positions say which were near at any
+    /// moment), and every contractor's and mission's stream (few; they carry the people and the organisations' names).
+    /// The rest of the history, however long, is not read.
+    /// </para>
+    /// </summary>
     public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, Instant? knownAt, CancellationToken cancellation)
     {
-        var events = await RecordedByAsync(session, knownAt, cancellation).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(session);
+        var places = await SiteReader.PlacesAsync(session, cancellation).ConfigureAwait(false);
+        var near = new SiteReader(options).Near(places, [siteId]).ToList();
+        if (near.Count == 0)
+        {
+            return null;
+        }
+
+        var organisations = await session.Query<Organisation>().Select(o => o.Id).ToListAsync(cancellation).ConfigureAwait(false);
+        var events = await RecordedByAsync(session, knownAt, [.. near, .. organisations], cancellation).ConfigureAwait(false);
         var snapshot = Fold(events.Select(e => e.Data), options);
         return snapshot.Site(siteId) is null ? null : snapshot;
+    }
+
+    /// <summary>What <see cref="RecordedByAsync(IQuerySession, Instant?, CancellationToken)"/> answers, from these streams only.</summary>
+    private static async Task<IReadOnlyList<IEvent>> RecordedByAsync(
+        IQuerySession session, Instant? knownAt, Guid[] streams, CancellationToken cancellation)
+    {
+        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(streams) && e.EventTypeName.IsOneOf(Recorded));
+        if (knownAt is { } known)
+        {
+            var cutoff = known.ToDateTimeOffset();
+            events = events.Where(e => e.Timestamp <= cutoff);
+        }
+
+        return await events.OrderBy(e => e.Sequence).ToListAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>
