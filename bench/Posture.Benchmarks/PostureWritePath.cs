@@ -26,25 +26,7 @@ internal static class PostureWritePath
     /// </summary>
     public static async Task<double> CommandsPerSecondAsync(string connectionString, int commands, int clients, int warmUp)
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            DisableDefaults = true,
-            Configuration = new ConfigurationManager(),
-        });
-        // No periodic reassessment: the benchmark measures commands only.
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Posture:Threat:ReassessEveryMinutes"] = "0" });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddPostureCore(PostureDatabase.ForConnectionString(connectionString), SystemClocks.System, ThreatOptions.Default);
-        builder.UseWolverine(options =>
-        {
-            PostureServices.ConfigureBus(options);
-            // As the HTTP host does: name the assembly with the handlers, so every host this process starts agrees on it.
-            options.ApplicationAssembly = typeof(PostureServices).Assembly;
-        });
-        using var host = builder.Build();
-        await host.StartAsync();
+        using var host = await StartHostAsync(connectionString);
         try
         {
             var bus = host.Services.GetRequiredService<IMessageBus>();
@@ -82,6 +64,31 @@ internal static class PostureWritePath
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>A host composed as the CLI composes it, with the periodic reassessment off, started.</summary>
+    public static async Task<IHost> StartHostAsync(string connectionString)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            Configuration = new ConfigurationManager(),
+        });
+        // No periodic reassessment: the benchmark measures commands only.
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Posture:Threat:ReassessEveryMinutes"] = "0" });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddPostureCore(PostureDatabase.ForConnectionString(connectionString), SystemClocks.System, ThreatOptions.Default);
+        builder.UseWolverine(options =>
+        {
+            PostureServices.ConfigureBus(options);
+            // As the HTTP host does: name the assembly with the handlers, so every host this process starts agrees on it.
+            options.ApplicationAssembly = typeof(PostureServices).Assembly;
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
     }
 
     private static void Expect(CommandOutcome outcome)

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Marten;
+using Npgsql;
+using Posture.Domain.Bases;
+using Posture.Domain.Threats;
+using Posture.Infrastructure.Audit;
+using Posture.Infrastructure.Json;
+using Posture.Infrastructure.Marten;
+
+namespace Posture.Benchmarks;
+
+/// <summary>
+/// Replay: Posture's full rebuild (every read model and decision snapshot through Marten's projection daemon) against
+/// the limit for a rebuild, a plain read of every event with Npgsql folded in memory by the same domain folds.
+/// </summary>
+internal static class Replay
+{
+    public static async Task<(double EventsPerSecond, long PeakBytes)> RebuildAsync(IDocumentStore store, int events)
+    {
+        using var peak = PeakWorkingSet.Start();
+        var stopwatch = Stopwatch.StartNew();
+        await ProjectionAudit.RebuildAsync(store, null, CancellationToken.None);
+        stopwatch.Stop();
+        return (events / stopwatch.Elapsed.TotalSeconds, peak.Stop());
+    }
+
+    /// <summary>Reads every event in order (type and JSON), deserializes it and folds the read models and the bases' states.</summary>
+    public static async Task<(double EventsPerSecond, long PeakBytes)> RawReadAndFoldAsync(string connectionString)
+    {
+        var types = EventCatalogue.StoredNames.ToDictionary(n => n.Value, n => n.Key);
+        var json = PostureJson.Create();
+        using var peak = PeakWorkingSet.Start();
+        var stopwatch = Stopwatch.StartNew();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"select type, data from {PostureStore.Schema}.mt_events order by seq_id", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var count = 0;
+        var bases = new Dictionary<Guid, Base?>();
+        var threats = new Dictionary<Guid, ThreatRecord?>();
+
+        IEnumerable<object> Events()
+        {
+            while (reader.Read())
+            {
+                var data = JsonSerializer.Deserialize(reader.GetString(1), types[reader.GetString(0)], json)!;
+                count++;
+                switch (data)
+                {
+                    case IBaseEvent e:
+                        bases[e.BaseId] = Base.Evolve(bases.GetValueOrDefault(e.BaseId), e);
+                        break;
+                    case ThreatLevelChanged e:
+                        threats[e.SiteId] = ThreatRecord.Evolve(threats.GetValueOrDefault(e.SiteId), e);
+                        break;
+                }
+
+                yield return data;
+            }
+        }
+
+        var rows = HistoryReader.FoldReadModels(Events());
+        stopwatch.Stop();
+        GC.KeepAlive(rows);
+        return (count / stopwatch.Elapsed.TotalSeconds, peak.Stop());
+    }
+}
+
+/// <summary>The process's peak working set while something runs, sampled every 20 ms.</summary>
+internal sealed class PeakWorkingSet : IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _sampling;
+    private long _peak;
+
+    private PeakWorkingSet()
+    {
+        _peak = Environment.WorkingSet;
+        _sampling = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            try
+            {
+                while (await timer.WaitForNextTickAsync(_stop.Token))
+                {
+                    Sample();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+    }
+
+    public static PeakWorkingSet Start()
+    {
+        // Start from what the process holds, not from garbage an earlier measurement left.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        return new PeakWorkingSet();
+    }
+
+    public long Stop()
+    {
+        _stop.Cancel();
+        _sampling.GetAwaiter().GetResult();
+        Sample();
+        return Interlocked.Read(ref _peak);
+    }
+
+    private void Sample()
+    {
+        var now = Environment.WorkingSet;
+        long seen;
+        while (now > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, seen) != seen)
+        {
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+}
