@@ -26,20 +26,28 @@ public sealed class SiteReader(ThreatOptions options)
     }
 
     /// <summary>One site and its neighbours within the nearby radius, or null when the site is unknown.</summary>
-    public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, CancellationToken cancellation)
+    public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, CancellationToken cancellation) =>
+        await AroundAsync(session, siteId, await PlacesAsync(session, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
+
+    /// <summary>
+    /// The same, from positions already read: the whole documents of the few sites near it, their incidents and the
+    /// organisations' names are read together, in one round trip.
+    /// </summary>
+    public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, IReadOnlyList<SitePlace> places, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        // Where every site is, without their histories; then the whole documents of the few that are near.
-        var places = await PlacesAsync(session, cancellation).ConfigureAwait(false);
         var ids = Near(places, [siteId]).ToArray();
         if (ids.Length == 0)
         {
             return null;
         }
 
-        var near = await session.LoadManyAsync<SitePosture>(cancellation, ids).ConfigureAwait(false);
-        var incidents = await session.Query<IncidentLogEntry>().Where(i => i.SiteId.IsOneOf(ids)).ToListAsync(cancellation).ConfigureAwait(false);
-        return await SnapshotAsync(session, near, incidents, cancellation).ConfigureAwait(false);
+        var batch = session.CreateBatchQuery();
+        var near = batch.LoadMany<SitePosture>().ById(ids);
+        var incidents = batch.Query<IncidentLogEntry>().Where(i => i.SiteId.IsOneOf(ids)).ToList();
+        var organisations = batch.Query<Organisation>().ToList();
+        await batch.Execute(cancellation).ConfigureAwait(false);
+        return Snapshot(await near.ConfigureAwait(false), await incidents.ConfigureAwait(false), await organisations.ConfigureAwait(false));
     }
 
     /// <summary>Where every site is: all the nearby rule needs, read without the sites' histories.</summary>
@@ -64,9 +72,11 @@ public sealed class SiteReader(ThreatOptions options)
     }
 
     private async Task<SiteSnapshot> SnapshotAsync(
-        IQuerySession session, IReadOnlyList<SitePosture> sites, IReadOnlyList<IncidentLogEntry> incidents, CancellationToken cancellation)
+        IQuerySession session, IReadOnlyList<SitePosture> sites, IReadOnlyList<IncidentLogEntry> incidents, CancellationToken cancellation) =>
+        Snapshot(sites, incidents, await session.Query<Organisation>().ToListAsync(cancellation).ConfigureAwait(false));
+
+    private SiteSnapshot Snapshot(IReadOnlyList<SitePosture> sites, IReadOnlyList<IncidentLogEntry> incidents, IReadOnlyList<Organisation> organisations)
     {
-        var organisations = await session.Query<Organisation>().ToListAsync(cancellation).ConfigureAwait(false);
         var byId = incidents.GroupBy(i => i.SiteId).ToDictionary(g => g.Key, g => g.ToList());
         var inputs = new ThreatInputs(sites.ToImmutableDictionary(
             site => site.Id,

@@ -43,9 +43,11 @@ public static class ThreatReassessmentHandler
         // neighbourhood only, so a burst of reports (an import) costs a few small reads per report, not a read of
         // every incident everywhere.
         var everything = message.SiteIds.Count == 0 ? await reader.AllAsync(session, cancellation).ConfigureAwait(false) : null;
-        foreach (var siteId in await AffectedAsync(message, session, reader, cancellation).ConfigureAwait(false))
+        var places = await SiteReader.PlacesAsync(session, cancellation).ConfigureAwait(false);
+        var affected = message.SiteIds.Count == 0 ? places.Select(p => p.Id).ToList() : reader.Near(places, message.SiteIds).ToList();
+        foreach (var siteId in affected)
         {
-            var snapshot = everything ?? await reader.AroundAsync(session, siteId, cancellation).ConfigureAwait(false);
+            var snapshot = everything ?? await reader.AroundAsync(session, siteId, places, cancellation).ConfigureAwait(false);
             if (snapshot?.Site(siteId) is not { } site)
             {
                 continue;
@@ -67,14 +69,6 @@ public static class ThreatReassessmentHandler
         }
 
         return outgoing;
-    }
-
-    /// <summary>The sites named and every site within the nearby radius of one of them; every site when none is named.</summary>
-    private static async Task<IReadOnlyList<Guid>> AffectedAsync(
-        ReassessThreat message, IDocumentSession session, SiteReader reader, CancellationToken cancellation)
-    {
-        var places = await SiteReader.PlacesAsync(session, cancellation).ConfigureAwait(false);
-        return message.SiteIds.Count == 0 ? places.Select(p => p.Id).ToList() : reader.Near(places, message.SiteIds).ToList();
     }
 }
 
