@@ -114,7 +114,7 @@ internal static class HttpWritePath
         }
 
         var number = 0;
-        for (var i = 0; i < warmUp; i++)
+        for (var i = 0; i < Math.Max(1, warmUp / clients); i++)
         {
             foreach (var baseId in bases)
             {
@@ -122,6 +122,7 @@ internal static class HttpWritePath
             }
         }
 
+        await WarmUp.SettleAsync();
         var perClient = requests / clients;
         var start = number;
         var stopwatch = Stopwatch.StartNew();

@@ -39,7 +39,7 @@ internal static class PostureWritePath
 
             // Warm up: the first commands compile Wolverine's handler code and fill the connection pool.
             var number = 0;
-            for (var i = 0; i < warmUp; i++)
+            for (var i = 0; i < Math.Max(1, warmUp / clients); i++)
             {
                 foreach (var baseId in bases)
                 {
@@ -47,6 +47,7 @@ internal static class PostureWritePath
                 }
             }
 
+            await WarmUp.SettleAsync();
             var perClient = commands / clients;
             var start = number;
             var stopwatch = Stopwatch.StartNew();

@@ -35,7 +35,7 @@ try
 
     if (profile)
     {
-        await WritePathProfile.RunAsync(await FreshDatabaseAsync(), commands: quick ? 100 : 300, warmUp: 10);
+        await WritePathProfile.RunAsync(await FreshDatabaseAsync(), commands: quick ? 100 : 300, warmUp: 50);
         return 0;
     }
 

@@ -32,7 +32,11 @@ internal static class WritePathProfile
                 Expect(await bus.SendCommandAsync(Workload.Incident(baseId, i), Caller));
             }
 
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await WarmUp.SettleAsync();
+            // What the host burns doing nothing (its agents polling), to tell from what the commands cost.
+            var idleCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var idle = (Process.GetCurrentProcess().TotalProcessorTime - idleCpu).TotalMilliseconds / 3;
             var spans = new ConcurrentDictionary<string, Span>();
             using var listener = new ActivityListener
             {
@@ -42,6 +46,9 @@ internal static class WritePathProfile
             };
             ActivitySource.AddActivityListener(listener);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var allocated = GC.GetTotalAllocatedBytes();
+            var paused = GC.GetTotalPauseDuration();
+            var collections = GC.CollectionCount(0);
             var stopwatch = Stopwatch.StartNew();
             for (var i = 1; i <= commands; i++)
             {
@@ -52,6 +59,9 @@ internal static class WritePathProfile
             // Let the cascaded reassessments finish, so their spans are counted too.
             await Task.Delay(TimeSpan.FromSeconds(2));
             var processor = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+            var allocatedPerCommand = (GC.GetTotalAllocatedBytes() - allocated) / commands;
+            var pausedPerCommand = (GC.GetTotalPauseDuration() - paused).TotalMilliseconds / commands;
+            var gen0 = GC.CollectionCount(0) - collections;
             var perCommand = (double)commands;
             // Plain lines, not a table: the statements are long and the output is usually a pipe 80 columns wide.
             Console.WriteLine("per command: count   ms  | ms per span | span");
@@ -63,7 +73,8 @@ internal static class WritePathProfile
 
             AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
                 $"{commands} commands in {commandsDone.TotalSeconds:F2} s ({commands / commandsDone.TotalSeconds:F0}/s, {commandsDone.TotalMilliseconds / commands:F2} ms each); "
-                + $"process CPU {processor.TotalMilliseconds / commands:F2} ms per command (including the reassessments and 2 s of waiting for them)");
+                + $"process CPU {processor.TotalMilliseconds / commands:F2} ms per command (including the reassessments and 2 s of waiting for them); "
+                + $"allocated {allocatedPerCommand / 1024.0:F0} KB per command, GC pauses {pausedPerCommand:F2} ms per command, {gen0} gen-0 collections; idle, the host used {idle:F1} ms of CPU a second");
         }
         finally
         {
