@@ -56,7 +56,7 @@ internal static class ImportPath
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["ConnectionStrings:Posture"] = connectionString,
-                ["Posture:User"] = "bench-import",
+                ["Posture:Cli:User"] = "bench-import",
                 ["Posture:Threat:ReassessEveryMinutes"] = "0",
             }).Build();
             using var peak = PeakWorkingSet.Start();
