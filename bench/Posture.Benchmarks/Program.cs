@@ -35,7 +35,9 @@ try
 
     if (profile)
     {
-        await WritePathProfile.RunAsync(await FreshDatabaseAsync(), commands: quick ? 100 : 300, warmUp: 50);
+        // --commands=N: longer streams, to see how a command's cost grows with its base's history.
+        var asked = args.Select(a => a.StartsWith("--commands=", StringComparison.Ordinal) ? int.Parse(a["--commands=".Length..], invariant) : 0).Max();
+        await WritePathProfile.RunAsync(await FreshDatabaseAsync(), commands: asked > 0 ? asked : quick ? 100 : 300, warmUp: 50);
         return 0;
     }
 
