@@ -84,8 +84,9 @@ internal sealed class Figures
             string.Create(Invariant, $"p50 {latency.P50:F1} ms, p99 {latency.P99:F1} ms"), null,
             p99TargetMilliseconds is { } wanted ? $"p99 ≤ {wanted} ms: {(latency.P99 <= wanted ? "met" : "missed")}" : null));
 
-    public void Memory(string name, long bytes) =>
-        Add(new Row(Section.Memory, name, 1, $"{(bytes / (1024.0 * 1024.0)).ToString("N0", Invariant)} MB", null, null));
+    public void Memory(string name, Peak peak) =>
+        Add(new Row(Section.Memory, name, 1,
+            string.Create(Invariant, $"{peak.Bytes / (1024.0 * 1024.0):N0} MB, {peak.Rise / (1024.0 * 1024.0):N0} MB above the start"), null, null));
 
     private Row Add(Row row)
     {

@@ -27,7 +27,7 @@ internal static class ImportPath
 
     private const int Sites = 20;
 
-    public static async Task<(double EventsPerSecond, long PeakBytes)> ImportAsync(string connectionString, int rows)
+    public static async Task<(double EventsPerSecond, Peak Memory)> ImportAsync(string connectionString, int rows)
     {
         await using (var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString)))
         await using (var session = store.LightweightSession())
@@ -63,13 +63,13 @@ internal static class ImportPath
             var stopwatch = Stopwatch.StartNew();
             var exitCode = await PostureCli.RunAsync(["import", file], new CliEnvironment(configuration, console, error, SystemClocks.System));
             stopwatch.Stop();
-            var peakBytes = peak.Stop();
+            var memory = peak.Stop();
             if (exitCode != 0 || !output.ToString().Contains(string.Create(CultureInfo.InvariantCulture, $"imported {rows},"), StringComparison.Ordinal))
             {
                 throw new InvalidOperationException($"The import did not record every row (exit code {exitCode}): {output}{error}");
             }
 
-            return (rows / stopwatch.Elapsed.TotalSeconds, peakBytes);
+            return (rows / stopwatch.Elapsed.TotalSeconds, memory);
         }
         finally
         {

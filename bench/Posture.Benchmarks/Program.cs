@@ -95,8 +95,8 @@ try
         var rawFold = figures.Rate(Section.Replay, $"Raw: read and fold every event in plain C# ({history.Events:N0} events)", history.Events, fold.EventsPerSecond);
         var rebuild = await Replay.RebuildAsync(store, history.Events);
         figures.Rate(Section.Replay, $"Posture: rebuild every read model and snapshot ({history.Events:N0} events)", history.Events, rebuild.EventsPerSecond, rawFold, 0.5);
-        figures.Memory($"Peak working set: raw read and fold of {history.Events:N0} events", fold.PeakBytes);
-        figures.Memory($"Peak working set: rebuild of {history.Events:N0} events", rebuild.PeakBytes);
+        figures.Memory($"Peak working set: raw read and fold of {history.Events:N0} events", fold.Memory);
+        figures.Memory($"Peak working set: rebuild of {history.Events:N0} events", rebuild.Memory);
 
         if (size != counts.HistorySizes[^1] && !quick)
         {
@@ -120,7 +120,7 @@ try
         }
     }
 
-    figures.Memory($"Peak working set: import of {counts.ImportRows:N0} rows", import.PeakBytes);
+    figures.Memory($"Peak working set: import of {counts.ImportRows:N0} rows", import.Memory);
 }
 finally
 {

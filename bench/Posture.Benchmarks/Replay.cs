@@ -16,7 +16,7 @@ namespace Posture.Benchmarks;
 /// </summary>
 internal static class Replay
 {
-    public static async Task<(double EventsPerSecond, long PeakBytes)> RebuildAsync(IDocumentStore store, int events)
+    public static async Task<(double EventsPerSecond, Peak Memory)> RebuildAsync(IDocumentStore store, int events)
     {
         using var peak = PeakWorkingSet.Start();
         var stopwatch = Stopwatch.StartNew();
@@ -26,7 +26,7 @@ internal static class Replay
     }
 
     /// <summary>Reads every event in order (type and JSON), deserializes it and folds the read models and the bases' states.</summary>
-    public static async Task<(double EventsPerSecond, long PeakBytes)> RawReadAndFoldAsync(string connectionString)
+    public static async Task<(double EventsPerSecond, Peak Memory)> RawReadAndFoldAsync(string connectionString)
     {
         var types = EventCatalogue.StoredNames.ToDictionary(n => n.Value, n => n.Key);
         var json = PostureJson.Create();
@@ -67,6 +67,9 @@ internal static class Replay
     }
 }
 
+/// <summary>A peak working set in bytes, and its rise over the working set before.</summary>
+internal sealed record Peak(long Bytes, long Rise);
+
 /// <summary>The process's peak working set while something runs, sampled every 20 ms.</summary>
 internal sealed class PeakWorkingSet : IDisposable
 {
@@ -76,7 +79,8 @@ internal sealed class PeakWorkingSet : IDisposable
 
     private PeakWorkingSet()
     {
-        _peak = Environment.WorkingSet;
+        Before = Environment.WorkingSet;
+        _peak = Before;
         _sampling = Task.Run(async () =>
         {
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
@@ -93,6 +97,9 @@ internal sealed class PeakWorkingSet : IDisposable
         });
     }
 
+    /// <summary>The working set when sampling began.</summary>
+    public long Before { get; }
+
     public static PeakWorkingSet Start()
     {
         // Start from what the process holds, not from garbage an earlier measurement left.
@@ -101,12 +108,14 @@ internal sealed class PeakWorkingSet : IDisposable
         return new PeakWorkingSet();
     }
 
-    public long Stop()
+    /// <summary>The peak, and how far it rose above the working set when sampling began.</summary>
+    public Peak Stop()
     {
         _stop.Cancel();
         _sampling.GetAwaiter().GetResult();
         Sample();
-        return Interlocked.Read(ref _peak);
+        var peak = Interlocked.Read(ref _peak);
+        return new Peak(peak, peak - Before);
     }
 
     private void Sample()
