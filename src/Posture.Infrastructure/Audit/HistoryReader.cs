@@ -26,20 +26,12 @@ public sealed class HistoryReader(ThreatOptions options)
 
     /// <summary>
     /// Every event people recorded by <paramref name="knownAt"/> (all of them when null), in the order they were
-    /// recorded. Today this reads the whole store: the numbers are small; a per-site selection of streams is the next step.
+    /// recorded. It reads the whole store; a site's own question is answered by AroundAsync from the streams around it.
     /// </summary>
-    public static async Task<IReadOnlyList<IEvent>> RecordedByAsync(IQuerySession session, Instant? knownAt, CancellationToken cancellation)
+    public static Task<IReadOnlyList<IEvent>> RecordedByAsync(IQuerySession session, Instant? knownAt, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.EventTypeName.IsOneOf(Recorded));
-        if (knownAt is { } known)
-        {
-            // Nothing was recorded before year 1, the earliest instant a DateTimeOffset holds (NodaTime goes back to -9998).
-            var cutoff = known < EarliestRecordable ? DateTimeOffset.MinValue : known.ToDateTimeOffset();
-            events = events.Where(e => e.Timestamp <= cutoff);
-        }
-
-        return await events.OrderBy(e => e.Sequence).ToListAsync(cancellation).ConfigureAwait(false);
+        return RecordedByAsync(session, knownAt, streams: null, cancellation);
     }
 
     /// <summary>
@@ -68,14 +60,20 @@ public sealed class HistoryReader(ThreatOptions options)
         return snapshot.Site(siteId) is null ? null : snapshot;
     }
 
-    /// <summary>What <see cref="RecordedByAsync(IQuerySession, Instant?, CancellationToken)"/> answers, from these streams only.</summary>
+    /// <summary>What <see cref="RecordedByAsync(IQuerySession, Instant?, CancellationToken)"/> answers, from these streams only when given.</summary>
     private static async Task<IReadOnlyList<IEvent>> RecordedByAsync(
-        IQuerySession session, Instant? knownAt, Guid[] streams, CancellationToken cancellation)
+        IQuerySession session, Instant? knownAt, Guid[]? streams, CancellationToken cancellation)
     {
-        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.StreamId.IsOneOf(streams) && e.EventTypeName.IsOneOf(Recorded));
+        IQueryable<IEvent> events = session.Events.QueryAllRawEvents().Where(e => e.EventTypeName.IsOneOf(Recorded));
+        if (streams is not null)
+        {
+            events = events.Where(e => e.StreamId.IsOneOf(streams));
+        }
+
         if (knownAt is { } known)
         {
-            var cutoff = known.ToDateTimeOffset();
+            // Nothing was recorded before year 1, the earliest instant a DateTimeOffset holds (NodaTime goes back to -9998).
+            var cutoff = known < EarliestRecordable ? DateTimeOffset.MinValue : known.ToDateTimeOffset();
             events = events.Where(e => e.Timestamp <= cutoff);
         }
 

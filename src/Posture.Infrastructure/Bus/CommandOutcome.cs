@@ -2,6 +2,7 @@ using JasperFx.Events;
 using Marten;
 using NodaTime;
 using Posture.Domain.Common;
+using Posture.Infrastructure.Marten;
 using Wolverine;
 
 namespace Posture.Infrastructure.Bus;
@@ -68,9 +69,22 @@ public static class StreamDecisions
         // If-Match: the sender decided on a version of the record; a change since then is a conflict, not a silent
         // overwrite. The expected version also goes to Marten, so a change between this check and the append fails too.
         var expected = Callers.ExpectedVersionOf(context);
-        var stream = expected is { } version
-            ? await session.Events.FetchForWriting<T>(streamId, version, cancellation).ConfigureAwait(false)
-            : await session.Events.FetchForWriting<T>(streamId, cancellation).ConfigureAwait(false);
+        var stream = await FetchAsync<T>(session, streamId, expected, cancellation).ConfigureAwait(false);
+        if (stream.Aggregate is null && stream.StartingVersion is > 0 && IsSnapshotted<T>())
+        {
+            // A stream with events but no snapshot: a store kept from before the decision snapshots (ADR 0017), or a
+            // snapshot lost. Fold it once from its events, then decide on it as usual. For a stream of another kind
+            // the fold finds none of this kind's events and the snapshot stays absent (refused below).
+            if (await session.Events.AggregateStreamAsync<T>(streamId, token: cancellation).ConfigureAwait(false) is { } folded)
+            {
+                // Committed by itself: it is what the events already say, whatever this command decides.
+                await using var restore = session.DocumentStore.LightweightSession();
+                restore.Store(folded);
+                await restore.SaveChangesAsync(cancellation).ConfigureAwait(false);
+                stream = await FetchAsync<T>(session, streamId, expected, cancellation).ConfigureAwait(false);
+            }
+        }
+
         if (expected is { } wanted && stream.Aggregate is not null && (stream.StartingVersion ?? 0) != wanted)
         {
             return CommandOutcome.Refused(streamId, Rejection.Conflict(
@@ -96,6 +110,15 @@ public static class StreamDecisions
 
         return outcome;
     }
+
+    private static Task<IEventStream<T>> FetchAsync<T>(IDocumentSession session, Guid streamId, long? expected, CancellationToken cancellation)
+        where T : class =>
+        expected is { } version
+            ? session.Events.FetchForWriting<T>(streamId, version, cancellation)
+            : session.Events.FetchForWriting<T>(streamId, cancellation);
+
+    /// <summary>Whether <typeparamref name="T"/> is kept as an inline snapshot document rather than folded live.</summary>
+    private static bool IsSnapshotted<T>() where T : class => PostureStore.DecisionSnapshots.Contains(typeof(T));
 
     public static CommandOutcome Record<T>(this IEventStream<T> stream, Decision decision) where T : class
     {

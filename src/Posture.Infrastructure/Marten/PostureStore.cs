@@ -18,6 +18,9 @@ public static class PostureStore
 {
     public const string Schema = "posture";
 
+    /// <summary>The decision states kept as inline snapshot documents rather than folded live from their streams.</summary>
+    public static readonly IReadOnlySet<Type> DecisionSnapshots = new HashSet<Type> { typeof(Base), typeof(ThreatRecord) };
+
     public static void Configure(StoreOptions options, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +43,8 @@ public static class PostureStore
         // same transaction as the events: a command loads one document instead of folding the whole stream, which
         // grows with every incident (docs/performance.md). Marten's FetchForWriting reads the snapshot and checks the
         // stream's version, so concurrency is unchanged; time travel (AggregateStreamAsync) still folds the events.
+        // (A stream whose snapshot is missing, as in a store kept from before them, is folded once when a command
+        // first needs it: StreamDecisions.DecideAsync.)
         options.Projections.Add(
             new DomainFold<Base>(Base.Evolve).Taking(EventCatalogue.StoredNames.Keys.Where(typeof(IBaseEvent).IsAssignableFrom)),
             ProjectionLifecycle.Inline);
