@@ -7,16 +7,16 @@ namespace Posture.Api.Admin;
 /// <summary>
 /// <c>POST /api/admin/projections/rebuild</c>: rebuilds every read model from the event log through Marten's
 /// projection daemon, then verifies the rebuilt documents against the history and answers that verification (200,
-/// <c>identical</c> and any differences). Run it when nobody records: writes during a rebuild may be missed.
+/// <c>identical</c> and any differences, as verify answers them). Run it when nobody records: writes during a rebuild may be missed.
 /// </summary>
 public static class RebuildProjections
 {
-    [ProducesResponseType<ProjectionVerification>(200)]
+    [ProducesResponseType<ProjectionVerificationView>(200)]
     [WolverinePost("/api/admin/projections/rebuild")]
     [Requires(Role.Admin)]
     public static async Task<IResult> Post(IDocumentStore store, CancellationToken cancellation)
     {
         await ProjectionAudit.RebuildAsync(store, starting: null, cancellation).ConfigureAwait(false);
-        return Results.Ok(await ProjectionAudit.VerifyAsync(store, cancellation).ConfigureAwait(false));
+        return Results.Ok(ProjectionVerificationView.Of(await ProjectionAudit.VerifyAsync(store, cancellation).ConfigureAwait(false)));
     }
 }

@@ -40,10 +40,13 @@ public static class GetSiteThreat
         }
 
         var threat = snapshot.Threat(id, moment.At);
+        // Largest first: a site under years of fire still answers a bounded list, led by what matters most.
         return Results.Ok(new ThreatExplanation(
-            id, moment.At, threat.Level, threat.Score, threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor, threat.Contributions)
+            id, moment.At, threat.Level, threat.Score, threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor,
+            [.. threat.Contributions.Take(Paging.MaxPageSize)])
         {
             KnownAt = moment.KnownAt,
+            ContributionCount = threat.Contributions.Count,
             Options = new ScoringOptionsView(options.HalfLife.TotalDays, options.NearbyRadiusKm, options.NearbyWeight, whatIf is not null),
         });
     }

@@ -88,6 +88,12 @@ public sealed record ThreatExplanation(
 
     /// <summary>The scoring constants this answer used: the configured ones, or a what-if's.</summary>
     public ScoringOptionsView? Options { get; init; }
+
+    /// <summary>
+    /// How many incidents counted. <c>Contributions</c> lists the largest, at most 500 (the most any list answers);
+    /// the score is always the sum of all of them.
+    /// </summary>
+    public int ContributionCount { get; init; }
 }
 
 /// <summary>The threat constants an answer was scored with; <c>WhatIf</c> when the caller replaced configured ones.</summary>

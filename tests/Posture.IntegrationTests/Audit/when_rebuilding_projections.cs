@@ -249,6 +249,7 @@ public sealed class when_an_administrator_verifies_the_read_models(PostureHost h
 
         var tampered = await Host.Alba.GetAsJson<JsonElement>("/api/admin/projections/verify");
         tampered.GetProperty("identical").GetBoolean().ShouldBeFalse();
+        tampered.GetProperty("differenceCount").GetInt32().ShouldBe(1);
         var difference = tampered.GetProperty("differences").EnumerateArray().ShouldHaveSingleItem();
         difference.GetProperty("document").GetString().ShouldBe("SitePosture");
         difference.GetProperty("id").GetGuid().ShouldBe(Requests.Balad);

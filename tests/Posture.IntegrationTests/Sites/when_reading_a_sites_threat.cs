@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Alba;
+using Posture.Domain.Bases;
+using NodaTime;
 using Posture.IntegrationTests.Infrastructure;
 
 namespace Posture.IntegrationTests.Sites;
@@ -211,5 +213,29 @@ public sealed class when_reading_a_sites_threat(PostureHost host) : PostureScena
         changes[0].ShouldBe(("2021-02-20T17:30:00Z", "low", "significant"));
         changes[^1].To.ShouldBe("low");
         timeline.GetProperty("threat").EnumerateArray().Count().ShouldBeGreaterThan(100);
+    }
+    [Fact]
+    public async Task a_site_with_more_incidents_than_a_list_may_hold_lists_the_largest_and_counts_them_all()
+    {
+        await using (var session = Host.Store.LightweightSession())
+        {
+            // 520 reports written straight to the store (faster than 520 requests); the inline projections keep the rows.
+            for (var i = 0; i < 520; i++)
+            {
+                session.Events.Append(Requests.Balad, new RocketAttackOccurred(Requests.Balad, Guid.NewGuid(), new IncidentReport(
+                    PostureHost.Now - Duration.FromHours(i + 1), TimePrecision.Hour, 1, Impact.Perimeter, 0, 0, null,
+                    Attribution.Unknown, null, "a liaison report", Confidence.Probable, null)));
+            }
+
+            await session.SaveChangesAsync();
+        }
+
+        var threat = await GetAsync(ThreatUrl(Requests.Balad, "2021-02-21T09:00:00Z"));
+
+        threat.GetProperty("contributionCount").GetInt32().ShouldBe(520);
+        var listed = threat.GetProperty("contributions").EnumerateArray().Select(c => c.GetProperty("contribution").GetDouble()).ToList();
+        listed.Count.ShouldBe(500);
+        listed.ShouldBe(listed.OrderByDescending(c => c).ToList(), "largest first");
+        threat.GetProperty("score").GetDouble().ShouldBeGreaterThan(listed.Sum(), "the score counts the incidents left off the list too");
     }
 }
