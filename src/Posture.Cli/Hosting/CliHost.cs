@@ -57,7 +57,13 @@ public static class CliHost
         try
         {
             builder.Services.AddPostureCore(database, environment.Clock, ThreatConfiguration.From(builder.Configuration));
-            builder.UseWolverine(PostureServices.ConfigureBus);
+            builder.UseWolverine(options =>
+            {
+                // Name the handlers' assembly: under a test runner or the benchmark the entry assembly is theirs, and
+                // Wolverine would adopt it (with a warning) instead.
+                options.ApplicationAssembly = typeof(PostureServices).Assembly;
+                PostureServices.ConfigureBus(options);
+            });
             host = builder.Build();
             await host.StartAsync(cancellationToken).ConfigureAwait(false);
             return new CliRuntime(host, database.Description, CallerName(builder.Configuration));
