@@ -3,8 +3,12 @@ using Posture.Domain.Threats;
 
 namespace Posture.Domain.Bases;
 
-/// <summary>What decisions know of one incident: its kind, what it is now said to be, whether it was retracted.</summary>
-public sealed record IncidentStatus(IncidentKind Kind, IncidentReport Report, bool Retracted);
+/// <summary>
+/// What decisions know of one incident: its kind and whether it was retracted. Not its report: a correction is given
+/// the current report by its handler (<see cref="BaseDecider.Decide(CorrectIncident, Base?, IncidentReport?, Instant)"/>),
+/// so the state stays a few bytes per incident however long the base's history grows.
+/// </summary>
+public sealed record IncidentStatus(IncidentKind Kind, bool Retracted);
 
 /// <summary>
 /// What decisions about a base need to know, and nothing more: that it exists, its name, its incidents (so the
@@ -18,13 +22,11 @@ public sealed record Base(
     IReadOnlyDictionary<Guid, IncidentStatus> Incidents,
     ForceProtectionCondition Fpcon)
 {
-    /// <summary>Folds one event into the state; unknown events leave it unchanged.</summary>
+    /// <summary>Folds one event into the state; unknown events, and corrections (which change only a report), leave it unchanged.</summary>
     public static Base? Evolve(Base? state, object @event) => (state, @event) switch
     {
         (null, BaseRegistered e) => new Base(e.BaseId, e.Name, e.RegisteredAt, new Dictionary<Guid, IncidentStatus>(), ForceProtectionCondition.Normal),
-        (not null, IIncidentOccurred e) => state.WithIncident(e.IncidentId, new IncidentStatus(e.Kind, e.Report, false)),
-        (not null, IncidentCorrected e) when state.Incidents.TryGetValue(e.IncidentId, out var known) =>
-            state.WithIncident(e.IncidentId, known with { Report = e.Corrected }),
+        (not null, IIncidentOccurred e) => state.WithIncident(e.IncidentId, new IncidentStatus(e.Kind, false)),
         (not null, IncidentRetracted e) when state.Incidents.TryGetValue(e.IncidentId, out var known) =>
             state.WithIncident(e.IncidentId, known with { Retracted = true }),
         (not null, ForceProtectionConditionSet e) => state with { Fpcon = e.Condition },

@@ -64,7 +64,13 @@ public static class BaseDecider
         });
     }
 
-    public static Decision Decide(CorrectIncident command, Base? state, Instant now)
+    /// <summary>
+    /// Decides a correction of <paramref name="current"/>, the incident's report as its base's events say it now (the
+    /// state keeps no reports; the handler reads it at the state's version). It may be null when the base or the
+    /// incident is unknown, or the incident retracted, since those are refused first; a known incident's report is
+    /// required.
+    /// </summary>
+    public static Decision Decide(CorrectIncident command, Base? state, IncidentReport? current, Instant now)
     {
         var checks = new FieldChecks()
             .RequireText(command.Reason, "reason", Limits.LongText)
@@ -79,13 +85,17 @@ public static class BaseDecider
             return missing;
         }
 
-        var known = state!.Incidents[command.IncidentId];
-        if (known.Retracted)
+        if (state!.Incidents[command.IncidentId].Retracted)
         {
             return Rejection.Conflict($"incident {command.IncidentId} at {state.Name} was retracted; a retracted incident cannot be corrected");
         }
 
-        var corrected = known.Report.With(command.Changes);
+        if (current is null)
+        {
+            throw new ArgumentException($"the current report of incident {command.IncidentId}, known at {state.Name}, must be given", nameof(current));
+        }
+
+        var corrected = current.With(command.Changes);
         var reportChecks = corrected.Check(now);
         if (reportChecks.Any)
         {
@@ -93,7 +103,7 @@ public static class BaseDecider
         }
 
         corrected = corrected.Normalised();
-        if (corrected == known.Report)
+        if (corrected == current)
         {
             return Rejection.Conflict($"the correction of incident {command.IncidentId} changes nothing");
         }

@@ -9,7 +9,7 @@ namespace Posture.Infrastructure.Bases;
 
 /// <summary>
 /// Wolverine handlers for the Base stream: each only adapts the bus to the domain's decision (see
-/// <see cref="StreamDecisions.DecideAsync{T}"/>).
+/// <see cref="StreamDecisions"/>); a correction also reads the report it corrects (<see cref="IncidentReports"/>).
 /// </summary>
 public static class BaseCommandHandler
 {
@@ -23,8 +23,9 @@ public static class BaseCommandHandler
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         CorrectIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
-        Reassessed(await session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation),
-            "incident corrected");
+        Reassessed(await session.DecideAsync<Base>(command.BaseId, context, clock, async (state, version, now, token) =>
+                BaseDecider.Decide(command, state, await session.ReportToCorrectAsync(command, state, version, token).ConfigureAwait(false), now),
+            cancellation), "incident corrected");
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         RetractIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>

@@ -36,7 +36,7 @@ public static class RegisteredBases
     }
 
     /// <summary>
-    /// <see cref="StreamDecisions.DecideAsync{T}"/> for a command that names one site: whether the site is registered
+    /// <see cref="StreamDecisions.DecideAsync{T}(IDocumentSession, Guid, IMessageContext, IClock, Func{T, Instant, Decision}, CancellationToken)"/> for a command that names one site: whether the site is registered
     /// is looked up first and given to <paramref name="decide"/> as its third argument.
     /// </summary>
     public static async Task<CommandOutcome> DecideAtSiteAsync<T>(

@@ -27,9 +27,24 @@ public static class StreamDecisions
     /// asks <paramref name="decide"/> at the clock's current instant, and appends what it decided. Wolverine's
     /// transactional middleware commits the session.
     /// </summary>
-    public static async Task<CommandOutcome> DecideAsync<T>(
+    public static Task<CommandOutcome> DecideAsync<T>(
         this IDocumentSession session, Guid streamId, IMessageContext context, IClock clock, Func<T?, Instant, Decision> decide,
         CancellationToken cancellation)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(decide);
+        return session.DecideAsync<T>(streamId, context, clock, (state, _, now, _) => Task.FromResult(decide(state, now)), cancellation);
+    }
+
+    /// <summary>
+    /// <see cref="DecideAsync{T}(IDocumentSession, Guid, IMessageContext, IClock, Func{T, Instant, Decision}, CancellationToken)"/>
+    /// for a decision that needs more than the stream's state: <paramref name="decide"/> is also given the version the
+    /// state was read at (0 for no stream), so it can read what else it needs as of that version, in this session. The
+    /// append still fails if the stream moved on meanwhile.
+    /// </summary>
+    public static async Task<CommandOutcome> DecideAsync<T>(
+        this IDocumentSession session, Guid streamId, IMessageContext context, IClock clock,
+        Func<T?, long, Instant, CancellationToken, Task<Decision>> decide, CancellationToken cancellation)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -61,7 +76,7 @@ public static class StreamDecisions
         {
             // Marten will not take the empty id as a stream id (it throws, a 500). No stream has it, so the domain
             // decides on no state and refuses: the empty id for a new stream, an unknown one for an existing stream.
-            var refusal = decide(null, clock.GetCurrentInstant()).Rejection
+            var refusal = (await decide(null, 0, clock.GetCurrentInstant(), cancellation).ConfigureAwait(false)).Rejection
                 ?? Rejection.Invalid([new FieldProblem("id", "must not be the empty id")]);
             return CommandOutcome.Refused(streamId, refusal);
         }
@@ -96,12 +111,13 @@ public static class StreamDecisions
             // The id is taken by a stream of another kind (a mission's id sent as a new base's, say): deciding on no
             // state would append this kind's events to that stream. A command on an existing record is refused as
             // for any unknown id; one that would start a record finds its id taken.
-            var refusal = decide(null, clock.GetCurrentInstant()).Rejection
+            var refusal = (await decide(null, 0, clock.GetCurrentInstant(), cancellation).ConfigureAwait(false)).Rejection
                 ?? Rejection.Conflict($"the id {streamId} is already taken by another kind of record");
             return CommandOutcome.Refused(streamId, refusal);
         }
 
-        var outcome = stream.Record(decide(stream.Aggregate, clock.GetCurrentInstant()));
+        var decision = await decide(stream.Aggregate, stream.StartingVersion ?? 0, clock.GetCurrentInstant(), cancellation).ConfigureAwait(false);
+        var outcome = stream.Record(decision);
         if (receiptId is not null && outcome.Accepted)
         {
             // Insert, not store: two deliveries racing with one key cannot both commit.

@@ -17,13 +17,7 @@ public sealed class when_people_correct_and_decide_over_http(PostureHost host) :
     {
         await base.InitializeAsync();
         await Host.Alba.RegisterBaladAsync();
-        var attack = Requests.SeedAttackBody();
-        attack["incidentId"] = Incident;
-        await Host.Alba.Scenario(s =>
-        {
-            s.Post.Json(attack).ToUrl($"/api/bases/{Requests.Balad}/attacks");
-            s.StatusCodeShouldBe(201);
-        });
+        await Host.Alba.PostAsync($"/api/bases/{Requests.Balad}/attacks", Requests.SeedAttackBody(Incident), 201);
     }
 
     private async Task<IReadOnlyList<JasperFx.Events.IEvent>> BaladEventsAsync()
@@ -48,6 +42,36 @@ public sealed class when_people_correct_and_decide_over_http(PostureHost host) :
         corrected.Corrected.Source.ShouldBe("Reuters");
         corrected.Corrected.Injured.ShouldBe(1);
         corrected.Corrected.Impact.ShouldBe(Impact.Perimeter);
+    }
+
+    [Fact]
+    public async Task a_second_correction_corrects_the_first_not_the_original_report()
+    {
+        await Host.Alba.PostAsync($"{IncidentUrl}/corrections", new { rounds = 3, reason = "Reuters counted three rockets" }, 200);
+        await Host.Alba.PostAsync($"{IncidentUrl}/corrections", new { injured = 2, reason = "a second contractor was hurt" }, 200);
+
+        var second = (await BaladEventsAsync())[^1].Data.ShouldBeOfType<IncidentCorrected>();
+        second.Corrected.Rounds.ShouldBe(3, "the first correction stands");
+        second.Corrected.Injured.ShouldBe(2);
+        await Host.Alba.PostAsync($"{IncidentUrl}/corrections", new { rounds = 3, reason = "three again" }, 409);
+        (await Host.EventCountAsync()).ShouldBe(4);
+    }
+
+    [Fact]
+    public async Task the_same_incident_id_at_another_base_is_corrected_from_that_bases_report()
+    {
+        var elsewhere = Guid.Parse("0b1ad000-0000-4000-8000-0000000000e2");
+        await Host.Alba.PostAsync("/api/bases", Requests.BaladBody(elsewhere), 201);
+        var attack = Requests.SeedAttackBody(Incident);
+        attack["rounds"] = 9;
+        await Host.Alba.PostAsync($"/api/bases/{elsewhere}/attacks", attack, 201);
+
+        await Host.Alba.PostAsync($"/api/bases/{elsewhere}/incidents/{Incident}/corrections", new { injured = 4, reason = "revised" }, 200);
+
+        await using var session = Host.Store.QuerySession();
+        var corrected = (await session.Events.FetchStreamAsync(elsewhere))[^1].Data.ShouldBeOfType<IncidentCorrected>();
+        corrected.Corrected.Rounds.ShouldBe(9);
+        corrected.Corrected.Injured.ShouldBe(4);
     }
 
     [Fact]

@@ -17,8 +17,22 @@ public static class Requests
         longitude = 44.3667,
     };
 
-    /// <summary>The 20 February 2021 attack: at least four rockets, open area near the perimeter, one contractor injured.</summary>
-    public static Dictionary<string, object?> SeedAttackBody() => new()
+    /// <summary>
+    /// The 20 February 2021 attack: at least four rockets, open area near the perimeter, one contractor injured; under
+    /// <paramref name="incidentId"/> when given (otherwise the server names it).
+    /// </summary>
+    public static Dictionary<string, object?> SeedAttackBody(Guid? incidentId = null)
+    {
+        var body = SeedAttackReport();
+        if (incidentId is { } id)
+        {
+            body["incidentId"] = id;
+        }
+
+        return body;
+    }
+
+    private static Dictionary<string, object?> SeedAttackReport() => new()
     {
         ["kind"] = "rocket",
         ["occurredAt"] = "2021-02-20T17:30:00Z",
