@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Marten;
 using Microsoft.Extensions.Hosting;
 using Posture.Domain.Bases;
 using Posture.Infrastructure.Bus;
+using Posture.Infrastructure.Marten;
 using Spectre.Console;
 using Wolverine;
 
@@ -27,9 +29,12 @@ internal static class WritePathProfile
             var bus = host.Services.GetRequiredService<IMessageBus>();
             var baseId = Guid.NewGuid();
             Expect(await bus.SendCommandAsync(new RegisterBase(baseId, "Profiled base", "Iraq", "Anbar", 33.8, 42.4), Caller));
+            var early = new List<Guid>();
             for (var i = 1; i <= warmUp; i++)
             {
-                Expect(await bus.SendCommandAsync(Workload.Incident(baseId, i), Caller));
+                var incident = Workload.Incident(baseId, i);
+                early.Add(incident.IncidentId);
+                Expect(await bus.SendCommandAsync(incident, Caller));
             }
 
             await WarmUp.SettleAsync();
@@ -75,6 +80,24 @@ internal static class WritePathProfile
                 $"{commands} commands in {commandsDone.TotalSeconds:F2} s ({commands / commandsDone.TotalSeconds:F0}/s, {commandsDone.TotalMilliseconds / commands:F2} ms each); "
                 + $"process CPU {processor.TotalMilliseconds / commands:F2} ms per command (including the reassessments and 2 s of waiting for them); "
                 + $"allocated {allocatedPerCommand / 1024.0:F0} KB per command, GC pauses {pausedPerCommand:F2} ms per command, {gen0} gen-0 collections; idle, the host used {idle:F1} ms of CPU a second");
+
+            // What every command on the base loads and saves: its decision snapshot.
+            await using (var query = host.Services.GetRequiredService<IDocumentStore>().QuerySession())
+            {
+                var snapshot = (await query.AdvancedSql.QueryAsync<int>(
+                    $"select octet_length(data::text) from {PostureStore.Schema}.mt_doc_base where id = ?", CancellationToken.None, baseId)).Single();
+                AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"the base's decision snapshot: {snapshot / 1024.0:F0} KB of JSON");
+            }
+
+            // A correction reads the report it corrects from the base's events: its cost on the stream just grown.
+            var corrections = Stopwatch.StartNew();
+            foreach (var (incident, i) in early.Select((id, i) => (id, i)))
+            {
+                Expect(await bus.SendCommandAsync(new CorrectIncident(baseId, incident, new IncidentChanges(Injured: 10 + i), "profiled correction"), Caller));
+            }
+
+            AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+                $"{early.Count} corrections of early incidents on the same base ({warmUp + commands + 1} events): {corrections.Elapsed.TotalMilliseconds / early.Count:F2} ms each");
         }
         finally
         {
