@@ -93,9 +93,6 @@ public static class AcledRows
         return new Guid(bytes, bigEndian: true);
     }
 
-    /// <summary>The idempotency key an ACLED event is sent under.</summary>
-    public static string IdempotencyKeyOf(string eventId) => $"acled/{eventId.Trim()}";
-
     /// <summary>Reads one row (its fields in header order) as an incident candidate, a skip or a rejection.</summary>
     public static RowVerdict Read(AcledColumns columns, IReadOnlyList<string> fields)
     {

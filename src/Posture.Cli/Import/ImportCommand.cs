@@ -7,6 +7,8 @@ using Posture.Cli.Hosting;
 using Posture.Domain.Bases;
 using Posture.Domain.Common;
 using Posture.Domain.Sites;
+using Posture.Infrastructure.Bases;
+using Posture.Infrastructure.Bus;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -32,9 +34,10 @@ public sealed class ImportSettings : PostureSettings
 }
 
 /// <summary>
-/// <c>posture import</c>: reads an ACLED export row by row and sends each attack near a registered site as a
-/// <see cref="RecordIncident"/> on the bus, under the idempotency key <c>acled/&lt;event_id_cnty&gt;</c> and an incident
-/// id derived from it, so importing a file again records nothing twice. Bad rows are reported and the import goes on.
+/// <c>posture import</c>: reads an ACLED export row by row and sends the attacks near a registered site, each as a
+/// <see cref="RecordIncident"/> with an incident id derived from its <c>event_id_cnty</c>, in batches of consecutive
+/// rows for one site (<see cref="RecordIncidents"/>, one transaction each), so importing a file again records nothing
+/// twice. Each row still has its own outcome; bad rows are reported and the import goes on.
 /// </summary>
 public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<ImportSettings>
 {
@@ -95,6 +98,7 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
         }
 
         var tally = new ImportTally();
+        var batch = new ImportBatch();
         async Task Note(long line, RowVerdict verdict)
         {
             var (outcome, reason) = verdict switch
@@ -115,6 +119,31 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             }
         }
 
+        // Rows wait in the batch, in file order, until it is sent; then each is counted and reported in that order.
+        async Task Flush()
+        {
+            var outcomes = await batch.SendAsync(runtime, cancellationToken);
+            foreach (var (line, verdict) in batch.Rows)
+            {
+                var settled = verdict is IncidentCandidate candidate ? Settle(candidate, batch.SiteName, outcomes.Dequeue(), tally) : verdict;
+                if (settled is not null)
+                {
+                    await Note(line, settled);
+                }
+            }
+
+            batch.Clear();
+        }
+
+        async Task Hold(long line, RowVerdict verdict)
+        {
+            batch.Rows.Add((line, verdict));
+            if (batch.Rows.Count >= ImportBatch.Size)
+            {
+                await Flush();
+            }
+        }
+
         async Task NoteMalformedBefore(long line)
         {
             while (malformed.TryPeek(out var bad) && bad.Line < line)
@@ -122,7 +151,7 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
                 malformed.Dequeue();
                 // The first field is event_id_cnty in an ACLED export, when the quoting has not spoilt it.
                 var first = bad.RawRecord.Split(',')[0];
-                await Note(bad.Line, new RejectedRow(
+                await Hold(bad.Line, new RejectedRow(
                     first.Length > 0 && !first.Contains('"', StringComparison.Ordinal) ? first : null,
                     $"malformed CSV ({Describe(bad.Reason)}): {Shorten(bad.RawRecord)}"));
             }
@@ -143,18 +172,27 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
                 var verdict = AcledRows.Read(columns, fields);
                 if (verdict is IncidentCandidate candidate)
                 {
-                    verdict = await RecordAsync(runtime, sites, candidate, settings.RadiusKm, tally, cancellationToken);
+                    var (site, skipped) = SiteOf(sites, candidate, settings.RadiusKm);
+                    if (site is not null && batch.Site is { } current && current.Id != site.Id)
+                    {
+                        // A batch is one base's: a row for another site sends the rows before it first.
+                        await Flush();
+                    }
+
+                    if (site is not null)
+                    {
+                        batch.Add(site, new RecordIncident(site.Id, AcledRows.IncidentIdOf(candidate.Id), candidate.Kind, candidate.Report));
+                    }
+
+                    verdict = skipped ?? verdict;
                 }
 
-                if (verdict is not null)
-                {
-                    await Note(line, verdict);
-                }
-
+                await Hold(line, verdict);
                 progress?.Invoke(reader.ByteOffset);
             }
 
             await NoteMalformedBefore(long.MaxValue);
+            await Flush();
         }
 
         if (environment.Console.Profile.Capabilities.Interactive)
@@ -175,38 +213,38 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
         return tally.Rejected > 0 ? ExitCodes.Refused : ExitCodes.Ok;
     }
 
-    /// <summary>Sends one candidate to its nearest site; answers null when recorded (now or before), else why not.</summary>
-    private static async Task<RowVerdict?> RecordAsync(
-        CliRuntime runtime, IReadOnlyList<SitePosture> sites, IncidentCandidate candidate, double radiusKm, ImportTally tally, CancellationToken cancellation)
+    /// <summary>The registered site within the radius nearest a candidate, or the row skipped because there is none.</summary>
+    private static (SitePosture? Site, SkippedRow? Skipped) SiteOf(IReadOnlyList<SitePosture> sites, IncidentCandidate candidate, double radiusKm)
     {
         if (AcledRows.Nearest(sites, candidate.Latitude, candidate.Longitude) is not { } nearest)
         {
-            return new SkippedRow(candidate.Id, "no site is registered");
+            return (null, new SkippedRow(candidate.Id, "no site is registered"));
         }
 
-        if (nearest.Kilometres > radiusKm)
-        {
-            return new SkippedRow(candidate.Id,
-                FormattableString.Invariant($"the nearest site, {nearest.Site.Name}, is {nearest.Kilometres:0.0} km away (radius {radiusKm:0.#} km)"));
-        }
+        return nearest.Kilometres > radiusKm
+            ? (null, new SkippedRow(candidate.Id,
+                FormattableString.Invariant($"the nearest site, {nearest.Site.Name}, is {nearest.Kilometres:0.0} km away (radius {radiusKm:0.#} km)")))
+            : (nearest.Site, null);
+    }
 
-        var command = new RecordIncident(nearest.Site.Id, AcledRows.IncidentIdOf(candidate.Id), candidate.Kind, candidate.Report);
-        var outcome = await runtime.SendAsync(command, AcledRows.IdempotencyKeyOf(candidate.Id), cancellation);
-        switch (outcome.Rejection)
+    /// <summary>Counts a sent candidate by its outcome; answers null when recorded (now or before), else why not.</summary>
+    private static RejectedRow? Settle(IncidentCandidate candidate, string siteName, IncidentRowOutcome outcome, ImportTally tally)
+    {
+        switch (outcome)
         {
-            case null when outcome.Replayed:
-            // The incident id comes from event_id_cnty: a conflict means it was imported before (by another user).
-            case { Kind: RejectionKind.Conflict }:
-                tally.AlreadyImported++;
-                return null;
-            case null:
+            case { Recorded: true }:
                 tally.Imported++;
                 return null;
-            case { Kind: RejectionKind.KeyReused }:
+            // The incident id comes from event_id_cnty: recorded before with the same values, by anyone.
+            case { Rejection: null }:
+                tally.AlreadyImported++;
+                return null;
+            // Within a batch the only conflict is an incident id recorded before with other values.
+            case { Rejection.Kind: RejectionKind.Conflict }:
                 return new RejectedRow(candidate.Id,
                     "imported before with other values (ACLED revised the event?); a revision is a correction, which import does not make");
-            case { } rejection:
-                return new RejectedRow(candidate.Id, $"refused at {nearest.Site.Name}: {rejection.Reason}");
+            default:
+                return new RejectedRow(candidate.Id, $"refused at {siteName}: {outcome.Rejection!.Reason}");
         }
     }
 
@@ -247,6 +285,50 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
     };
 
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
+
+    /// <summary>
+    /// The rows read since the last send, in file order, and the incidents among them for one site, sent as one
+    /// <see cref="RecordIncidents"/>: one transaction and one threat reassessment for up to <see cref="Size"/> rows.
+    /// </summary>
+    private sealed class ImportBatch
+    {
+        /// <summary>How many rows are held before they are sent: enough to spread a transaction's cost, few enough to hold.</summary>
+        public const int Size = 500;
+
+        private readonly List<RecordIncident> _incidents = [];
+
+        public List<(long Line, RowVerdict Verdict)> Rows { get; } = [];
+
+        public SitePosture? Site { get; private set; }
+
+        public string SiteName => Site?.Name ?? "";
+
+        public void Add(SitePosture site, RecordIncident incident)
+        {
+            Site = site;
+            _incidents.Add(incident);
+        }
+
+        /// <summary>Sends the incidents, if any, and answers their outcomes in order.</summary>
+        public async Task<Queue<IncidentRowOutcome>> SendAsync(CliRuntime runtime, CancellationToken cancellation)
+        {
+            if (Site is null || _incidents.Count == 0)
+            {
+                return new Queue<IncidentRowOutcome>();
+            }
+
+            var outcome = await runtime.Bus.SendCommandAsync<IncidentBatchOutcome>(new RecordIncidents(Site.Id, [.. _incidents]), runtime.Caller,
+                cancellation: cancellation);
+            return new Queue<IncidentRowOutcome>(outcome.Rows);
+        }
+
+        public void Clear()
+        {
+            Rows.Clear();
+            _incidents.Clear();
+            Site = null;
+        }
+    }
 
     /// <summary>The counts so far, and the first rejections to show on the console.</summary>
     private sealed class ImportTally

@@ -12,6 +12,12 @@ public sealed record RegisterBase(Guid BaseId, string Name, string Country, stri
 /// <summary>Record a hostile incident of any kind at a base.</summary>
 public sealed record RecordIncident(Guid BaseId, Guid IncidentId, IncidentKind Kind, IncidentReport Report);
 
+/// <summary>
+/// Record many incidents at one base at once (an import's batch): each is decided as a <see cref="RecordIncident"/>
+/// would be, in order, and refused or recorded by itself; the batch is one append and one threat reassessment.
+/// </summary>
+public sealed record RecordIncidents(Guid BaseId, IReadOnlyList<RecordIncident> Incidents);
+
 /// <summary>Correct what an earlier report of an incident said: the fields that change, and the reason.</summary>
 public sealed record CorrectIncident(Guid BaseId, Guid IncidentId, IncidentChanges Changes, string Reason);
 

@@ -65,6 +65,54 @@ public static class BaseDecider
     }
 
     /// <summary>
+    /// Decides a batch by deciding each incident as <see cref="Decide(RecordIncident, Base?, Instant)"/> would, on the
+    /// base as the rows before it left it. An incident already recorded (at the base, or earlier in the batch) with
+    /// the same kind and report is an accepted decision with no events: a repeat records nothing. One recorded with
+    /// other values is refused as a conflict. <paramref name="recorded"/> holds the reports the incidents the base
+    /// already knows among the batch's were first recorded with (the state keeps no reports; the handler reads them).
+    /// </summary>
+    public static IncidentBatchDecision Decide(
+        RecordIncidents command, Base? state, IReadOnlyDictionary<Guid, IncidentReport> recorded, Instant now)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(recorded);
+        var added = new Dictionary<Guid, (IncidentKind Kind, IncidentReport Report)>();
+        var rows = new List<Decision>(command.Incidents.Count);
+        foreach (var incident in command.Incidents)
+        {
+            var row = incident with { BaseId = command.BaseId };
+            if (state is null)
+            {
+                rows.Add(Decide(row, state, now));
+                continue;
+            }
+
+            (IncidentKind Kind, IncidentReport Report)? earlier =
+                added.TryGetValue(row.IncidentId, out var inBatch) ? inBatch
+                : state.Incidents.TryGetValue(row.IncidentId, out var known) && recorded.TryGetValue(row.IncidentId, out var report) ? (known.Kind, report)
+                : null;
+            if (earlier is { } first)
+            {
+                var checks = row.Report.Check(now, new FieldChecks());
+                rows.Add(checks.Any ? checks.ToRejection()
+                    : first.Kind == row.Kind && first.Report == row.Report.Normalised() ? Decision.Accept()
+                    : Rejection.Conflict($"incident {row.IncidentId} is already recorded at {state.Name} with other values"));
+                continue;
+            }
+
+            var decision = Decide(row, state, now);
+            if (decision.IsAccepted)
+            {
+                added[row.IncidentId] = (row.Kind, ((IIncidentOccurred)decision.Events[0]).Report);
+            }
+
+            rows.Add(decision);
+        }
+
+        return new IncidentBatchDecision(rows, state is null ? UnknownBase(command.BaseId) : null);
+    }
+
+    /// <summary>
     /// Decides a correction of <paramref name="current"/>, the incident's report as its base's events say it now (the
     /// state keeps no reports; the handler reads it at the state's version). It may be null when the base or the
     /// incident is unknown, or the incident retracted, since those are refused first; a known incident's report is

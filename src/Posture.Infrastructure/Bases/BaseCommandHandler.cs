@@ -1,6 +1,7 @@
 using Marten;
 using NodaTime;
 using Posture.Domain.Bases;
+using Posture.Domain.Common;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Sites;
 using Wolverine;
@@ -20,6 +21,27 @@ public static class BaseCommandHandler
         RecordIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
         Reassessed(await session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation),
             "incident recorded");
+
+    /// <summary>
+    /// A batch of incidents at one base (an import's): decided row by row on the base (a repeat compared with the
+    /// report first recorded, read here), appended in one transaction, and reassessed once.
+    /// </summary>
+    public static async Task<(IncidentBatchOutcome, OutgoingMessages)> Handle(
+        RecordIncidents command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation)
+    {
+        IncidentBatchDecision? batch = null;
+        var outcome = await session.DecideAsync<Base>(command.BaseId, context, clock, async (state, version, now, token) =>
+        {
+            var repeats = state is null ? [] : command.Incidents.Select(i => i.IncidentId).Where(state.Incidents.ContainsKey).Distinct().ToList();
+            batch = BaseDecider.Decide(command, state, await session.RecordedAsync(command.BaseId, repeats, version, token).ConfigureAwait(false), now);
+            return batch.Combined;
+        }, cancellation);
+        var (reassessed, messages) = Reassessed(outcome, "incidents recorded");
+        var rows = outcome.Accepted && batch is not null
+            ? batch.Rows.Select(r => new IncidentRowOutcome(r.Events.Count > 0, r.Rejection)).ToList()
+            : command.Incidents.Select(_ => new IncidentRowOutcome(false, outcome.Rejection)).ToList();
+        return (new IncidentBatchOutcome(reassessed, rows), messages);
+    }
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         CorrectIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
@@ -52,3 +74,12 @@ public static class BaseCommandHandler
         return (outcome, messages);
     }
 }
+
+/// <summary>
+/// What a <see cref="RecordIncidents"/> answers: the outcome for the base's stream (refused only when the whole batch
+/// is, an unknown base) and one outcome per incident, in the batch's order.
+/// </summary>
+public sealed record IncidentBatchOutcome(CommandOutcome Stream, IReadOnlyList<IncidentRowOutcome> Rows);
+
+/// <summary>One incident of a batch: recorded now, or refused (why), or neither: recorded before with the same values.</summary>
+public sealed record IncidentRowOutcome(bool Recorded, Rejection? Rejection);

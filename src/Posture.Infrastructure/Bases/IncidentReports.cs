@@ -18,6 +18,36 @@ public static class IncidentReports
         .Where(n => typeof(IIncidentOccurred).IsAssignableFrom(n.Key) || n.Key == typeof(IncidentCorrected))
         .Select(n => n.Value).ToArray();
 
+    /// <summary>The stored names of the events that first record an incident.</summary>
+    private static readonly string[] Occurring = EventCatalogue.StoredNames
+        .Where(n => typeof(IIncidentOccurred).IsAssignableFrom(n.Key))
+        .Select(n => n.Value).ToArray();
+
+    /// <summary>
+    /// The reports <paramref name="incidentIds"/> were first recorded with in <paramref name="baseId"/>'s stream as of
+    /// <paramref name="version"/> (their occurrence events, not later corrections): what a repeat of the same record
+    /// is compared with. One query, by the (stream, version) index; none when no id is given.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, IncidentReport>> RecordedAsync(
+        this IQuerySession session, Guid baseId, IReadOnlyCollection<Guid> incidentIds, long version, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(incidentIds);
+        if (incidentIds.Count == 0)
+        {
+            return new Dictionary<Guid, IncidentReport>();
+        }
+
+        var events = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId == baseId && e.Version <= version && e.EventTypeName.IsOneOf(Occurring)
+                && e.MatchesSql("(data ->> 'incidentId')::uuid = any(?)", incidentIds.ToArray()))
+            .ToListAsync(cancellation)
+            .ConfigureAwait(false);
+        return events.Select(e => e.Data).OfType<IIncidentOccurred>()
+            .GroupBy(e => e.IncidentId)
+            .ToDictionary(g => g.Key, g => g.First().Report);
+    }
+
     /// <summary>
     /// The report of <paramref name="incidentId"/> in <paramref name="baseId"/>'s stream as of <paramref name="version"/>
     /// (the version the decision state was read at, so both say the same moment); null when no event there reports it.

@@ -28,6 +28,15 @@ public static class Callers
     /// </summary>
     public static Task<CommandOutcome> SendCommandAsync(
         this IMessageBus bus, object command, string caller, string? idempotencyKey = null, long? expectedVersion = null,
+        CancellationToken cancellation = default) =>
+        bus.SendCommandAsync<CommandOutcome>(command, caller, idempotencyKey, expectedVersion, cancellation);
+
+    /// <summary>
+    /// <see cref="SendCommandAsync(IMessageBus, object, string, string?, long?, CancellationToken)"/> for a command
+    /// whose handler answers a <typeparamref name="TOutcome"/> of its own (a batch's outcome row by row).
+    /// </summary>
+    public static Task<TOutcome> SendCommandAsync<TOutcome>(
+        this IMessageBus bus, object command, string caller, string? idempotencyKey = null, long? expectedVersion = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(bus);
@@ -43,7 +52,7 @@ public static class Callers
             options.Headers[IdempotencyKeyHeader] = idempotencyKey;
         }
 
-        return bus.InvokeAsync<CommandOutcome>(command, options, cancellation);
+        return bus.InvokeAsync<TOutcome>(command, options, cancellation);
     }
 
     /// <summary>The version the sender expects the target stream to be at, if it said.</summary>

@@ -75,6 +75,5 @@ public sealed class reading_acled_rows
         AcledRows.IncidentIdOf("IRQ90001").ShouldBe(AcledRows.IncidentIdOf(" IRQ90001 "));
         AcledRows.IncidentIdOf("IRQ90001").ShouldNotBe(AcledRows.IncidentIdOf("IRQ90002"));
         AcledRows.IncidentIdOf("IRQ90001").Version.ShouldBe(8);
-        AcledRows.IdempotencyKeyOf("IRQ90001").ShouldBe("acled/IRQ90001");
     }
 }

@@ -105,7 +105,7 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         (await CliRun.RunAsync(configuration, "import", Sample)).ExitCode.ShouldBe(1);
         var before = await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!);
 
-        // Another caller has other idempotency receipts; the incident ids, derived from event_id_cnty, still match.
+        // The incident ids, derived from event_id_cnty, are the same whoever imports.
         var other = await CliRun.RunOnATerminalAsync(new Dictionary<string, string?>(configuration) { ["Posture:Cli:User"] = "second-officer" }, "import", Sample);
 
         other.Output.ShouldContain("Importing acled-sample.csv");
@@ -136,6 +136,64 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         {
             File.Delete(revised);
         }
+    }
+
+    /// <summary>Imports <paramref name="lines"/> (a header and rows) from a file of their own, deleted afterwards.</summary>
+    private static async Task<CliRun> ImportLinesAsync(Dictionary<string, string?> configuration, IEnumerable<string> lines)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"posture-import-{Guid.NewGuid():N}.csv");
+        await File.WriteAllLinesAsync(file, lines);
+        try
+        {
+            return await CliRun.RunAsync(configuration, "import", file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task a_refused_row_between_good_rows_for_one_site_is_reported_and_the_good_ones_are_recorded()
+    {
+        var configuration = await SitesRegisteredAsync();
+        var connectionString = configuration["ConnectionStrings:Posture"]!;
+        var before = await IncidentEventsAsync(connectionString);
+        var sample = await File.ReadAllLinesAsync(Sample);
+
+        // IRQ90002 and IRQ90004 are at Balad; IRQ90011, also at Balad, is dated after the clock.
+        var run = await ImportLinesAsync(configuration, [sample[0], sample[2], sample[11], sample[4]]);
+
+        run.ExitCode.ShouldBe(1, run.Error);
+        run.Output.ShouldContain("imported 2, already imported 0, skipped 0, rejected 1");
+        run.Output.ShouldContain("line 3 (IRQ90011): refused at Balad Air Base: occurredAt: must not be in the future");
+        (await IncidentEventsAsync(connectionString)).ShouldBe(before + 2);
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        await using var session = store.QuerySession();
+        (await session.LoadAsync<IncidentLogEntry>(AcledRows.IncidentIdOf("IRQ90002"))).ShouldNotBeNull();
+        (await session.LoadAsync<IncidentLogEntry>(AcledRows.IncidentIdOf("IRQ90004"))).ShouldNotBeNull();
+        (await session.LoadAsync<IncidentLogEntry>(AcledRows.IncidentIdOf("IRQ90011"))).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task more_rows_than_a_batch_holds_are_all_recorded_and_a_repeat_in_a_later_batch_is_already_imported()
+    {
+        var configuration = await SitesRegisteredAsync();
+        var connectionString = configuration["ConnectionStrings:Posture"]!;
+        var before = await IncidentEventsAsync(connectionString);
+        var sample = await File.ReadAllLinesAsync(Sample);
+        // 1,201 attacks at Balad (three batches), then the first of them again, then one at Erbil.
+        var rows = Enumerable.Range(0, 1201).Select(i => sample[2].Replace("IRQ90002", $"BLK{i:00000}", StringComparison.Ordinal)).ToList();
+
+        var run = await ImportLinesAsync(configuration, [sample[0], .. rows, rows[0], sample[1]]);
+
+        run.ExitCode.ShouldBe(0, run.Error + run.Output);
+        run.Output.ShouldContain("imported 1202, already imported 1, skipped 0, rejected 0");
+        (await IncidentEventsAsync(connectionString)).ShouldBe(before + 1202);
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        await using var session = store.QuerySession();
+        (await session.LoadAsync<SitePosture>(DemoCommand.Balad)).ShouldNotBeNull().IncidentCount.ShouldBe(2 + 1201);
+        (await session.LoadAsync<SitePosture>(Erbil)).ShouldNotBeNull().IncidentCount.ShouldBe(1 + 1);
     }
 
     [Fact]
