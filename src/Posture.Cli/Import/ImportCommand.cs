@@ -35,9 +35,8 @@ public sealed class ImportSettings : PostureSettings
 
 /// <summary>
 /// <c>posture import</c>: reads an ACLED export row by row and sends the attacks near a registered site, each as a
-/// <see cref="RecordIncident"/> with an incident id derived from its <c>event_id_cnty</c>, in batches of consecutive
-/// rows for one site (<see cref="RecordIncidents"/>, one transaction each), so importing a file again records nothing
-/// twice. Each row still has its own outcome; bad rows are reported and the import goes on.
+/// <see cref="RecordIncident"/> with an incident id derived from its <c>event_id_cnty</c>, batched by site
+/// (<see cref="RecordIncidents"/>, one transaction each), so importing a file again records nothing twice. Each row still has its own outcome; bad rows are reported and the import goes on.
 /// </summary>
 public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<ImportSettings>
 {
@@ -123,9 +122,11 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
         async Task Flush()
         {
             var outcomes = await batch.SendAsync(runtime, cancellationToken);
-            foreach (var (line, verdict) in batch.Rows)
+            foreach (var (line, verdict, site) in batch.Rows)
             {
-                var settled = verdict is IncidentCandidate candidate ? Settle(candidate, batch.SiteName, outcomes.Dequeue(), tally) : verdict;
+                var settled = verdict is IncidentCandidate candidate && site is not null
+                    ? Settle(candidate, site.Name, outcomes[site.Id].Dequeue(), tally)
+                    : verdict;
                 if (settled is not null)
                 {
                     await Note(line, settled);
@@ -135,9 +136,9 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             batch.Clear();
         }
 
-        async Task Hold(long line, RowVerdict verdict)
+        async Task Hold(long line, RowVerdict verdict, SitePosture? site = null)
         {
-            batch.Rows.Add((line, verdict));
+            batch.Add(line, verdict, site);
             if (batch.Rows.Count >= ImportBatch.Size)
             {
                 await Flush();
@@ -173,21 +174,13 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
                 if (verdict is IncidentCandidate candidate)
                 {
                     var (site, skipped) = SiteOf(sites, candidate, settings.RadiusKm);
-                    if (site is not null && batch.Site is { } current && current.Id != site.Id)
-                    {
-                        // A batch is one base's: a row for another site sends the rows before it first.
-                        await Flush();
-                    }
-
-                    if (site is not null)
-                    {
-                        batch.Add(site, new RecordIncident(site.Id, AcledRows.IncidentIdOf(candidate.Id), candidate.Kind, candidate.Report));
-                    }
-
-                    verdict = skipped ?? verdict;
+                    await Hold(line, skipped ?? verdict, site);
+                }
+                else
+                {
+                    await Hold(line, verdict);
                 }
 
-                await Hold(line, verdict);
                 progress?.Invoke(reader.ByteOffset);
             }
 
@@ -287,46 +280,58 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>
-    /// The rows read since the last send, in file order, and the incidents among them for one site, sent as one
-    /// <see cref="RecordIncidents"/>: one transaction and one threat reassessment for up to <see cref="Size"/> rows.
+    /// The rows read since the last send, in file order, and the incidents among them by site. An export is in date
+    /// order, its sites interleaved, so the rows are held up to <see cref="Size"/> and then sent as one
+    /// <see cref="RecordIncidents"/> per site: one transaction and one threat reassessment for each.
     /// </summary>
     private sealed class ImportBatch
     {
-        /// <summary>How many rows are held before they are sent: enough to spread a transaction's cost, few enough to hold.</summary>
-        public const int Size = 500;
+        /// <summary>How many rows are held before they are sent: enough to make each site's batch large, few enough to hold.</summary>
+        public const int Size = 2_000;
 
-        private readonly List<RecordIncident> _incidents = [];
+        private readonly Dictionary<Guid, List<RecordIncident>> _bySite = [];
 
-        public List<(long Line, RowVerdict Verdict)> Rows { get; } = [];
+        public List<(long Line, RowVerdict Verdict, SitePosture? Site)> Rows { get; } = [];
 
-        public SitePosture? Site { get; private set; }
-
-        public string SiteName => Site?.Name ?? "";
-
-        public void Add(SitePosture site, RecordIncident incident)
+        /// <summary>Holds a row; an incident candidate with its site is also added to that site's incidents.</summary>
+        public void Add(long line, RowVerdict verdict, SitePosture? site)
         {
-            Site = site;
-            _incidents.Add(incident);
-        }
-
-        /// <summary>Sends the incidents, if any, and answers their outcomes in order.</summary>
-        public async Task<Queue<IncidentRowOutcome>> SendAsync(CliRuntime runtime, CancellationToken cancellation)
-        {
-            if (Site is null || _incidents.Count == 0)
+            if (verdict is IncidentCandidate candidate && site is not null)
             {
-                return new Queue<IncidentRowOutcome>();
+                if (!_bySite.TryGetValue(site.Id, out var held))
+                {
+                    held = [];
+                    _bySite[site.Id] = held;
+                }
+
+                held.Add(new RecordIncident(site.Id, AcledRows.IncidentIdOf(candidate.Id), candidate.Kind, candidate.Report));
+            }
+            else
+            {
+                site = null;
             }
 
-            var outcome = await runtime.Bus.SendCommandAsync<IncidentBatchOutcome>(new RecordIncidents(Site.Id, [.. _incidents]), runtime.Caller,
-                cancellation: cancellation);
-            return new Queue<IncidentRowOutcome>(outcome.Rows);
+            Rows.Add((line, verdict, site));
+        }
+
+        /// <summary>Sends each site's incidents, one batch after another, and answers their outcomes by site, in order.</summary>
+        public async Task<Dictionary<Guid, Queue<IncidentRowOutcome>>> SendAsync(CliRuntime runtime, CancellationToken cancellation)
+        {
+            var outcomes = new Dictionary<Guid, Queue<IncidentRowOutcome>>();
+            foreach (var (siteId, incidents) in _bySite)
+            {
+                var outcome = await runtime.Bus.SendCommandAsync<IncidentBatchOutcome>(new RecordIncidents(siteId, incidents), runtime.Caller,
+                    cancellation: cancellation);
+                outcomes[siteId] = new Queue<IncidentRowOutcome>(outcome.Rows);
+            }
+
+            return outcomes;
         }
 
         public void Clear()
         {
             Rows.Clear();
-            _incidents.Clear();
-            Site = null;
+            _bySite.Clear();
         }
     }
 
