@@ -68,9 +68,11 @@ internal static class PerformanceDocument
         Line("  `ProjectionAudit.RebuildAsync` (every read model and decision snapshot through Marten's projection daemon), against a raw");
         Line("  read of every event with Npgsql, deserialized and folded in memory by the same domain folds (the limit for a rebuild).");
         Line("  Reads are one client's GETs over HTTP in a row after three warm-up requests; p50 and p99 are nearest-rank percentiles.");
-        Line("- **Memory**: the process's peak working set (sampled every 20 ms) while the rebuild, the raw fold or the import ran, and");
-        Line("  how far it rose above the working set just before. It is the whole benchmark process's (its hosts included);");
-        Line("  PostgreSQL runs in processes of its own and is not in it.");
+        Line("- **Memory**: the process's peak working set while the rebuild, the raw fold or the import ran, and how far it rose");
+        Line("  above the working set just before. Before each step the garbage collector compacts and returns free memory to the");
+        Line("  system, then the kernel's high-water mark (VmHWM) is reset and read when the step ends (the working set is also");
+        Line("  sampled every 20 ms). It is the whole benchmark process's (its hosts included); PostgreSQL runs in processes of its");
+        Line("  own and is not in it.");
         Line("- The full mode times the reads on its first (100,000-event) history: `GET /api/sites` reads every incident row.");
         Line("- Durations are measured with `Stopwatch`; connections are opened before timing starts.");
         Line();
