@@ -34,7 +34,7 @@ public static class PostureServices
         services.AddMarten(provider =>
             {
                 var options = new StoreOptions();
-                PostureStore.Configure(options, provider.GetRequiredService<PostureDatabase>().ConnectionString);
+                PostureStore.Configure(options, provider.GetRequiredService<PostureDatabase>().ConnectionString, threatOptions);
                 return options;
             })
             .UseLightweightSessions()

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using JasperFx.Events.Projections;
 using Marten;
 using Posture.Domain.Bases;
@@ -9,6 +10,7 @@ using Posture.Domain.Threats;
 using Posture.Infrastructure.Audit;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Json;
+using Posture.Infrastructure.Sites;
 using Weasel.Core;
 
 namespace Posture.Infrastructure.Marten;
@@ -21,7 +23,19 @@ public static class PostureStore
     /// <summary>The decision states kept as inline snapshot documents rather than folded live from their streams.</summary>
     public static readonly IReadOnlySet<Type> DecisionSnapshots = new HashSet<Type> { typeof(Base), typeof(ThreatRecord) };
 
-    public static void Configure(StoreOptions options, string connectionString)
+    /// <summary>
+    /// Lays the store out. <paramref name="threat"/> (default: the documented defaults) is what the running threat sums
+    /// are built with; hosts pass their configured options.
+    /// </summary>
+    private static readonly ConditionalWeakTable<StoreOptions, ThreatSumProjection> ThreatSumProjections = [];
+
+    /// <summary>The running threat sums' projection of a store this class laid out (what verifying and rebuilding them fold with).</summary>
+    public static ThreatSumProjection ThreatSumsOf(IDocumentStore store) =>
+        store is DocumentStore { Options: { } options } && ThreatSumProjections.TryGetValue(options, out var sums)
+            ? sums
+            : new ThreatSumProjection(ThreatOptions.Default);
+
+    public static void Configure(StoreOptions options, string connectionString, ThreatOptions? threat = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Connection(connectionString);
@@ -77,10 +91,16 @@ public static class PostureStore
                 .Route<IncidentCorrected>(e => e.IncidentId)
                 .Route<IncidentRetracted>(e => e.IncidentId),
             ProjectionLifecycle.Inline);
+        // Each site's own incidents as one running decayed figure, so a reassessment and the site list know most bands
+        // without reading incidents (docs/adr/0018-running-threat-sums.md).
+        var sums = new ThreatSumProjection(threat ?? ThreatOptions.Default);
+        ThreatSumProjections.AddOrUpdate(options, sums);
+        options.Projections.Add(sums, ProjectionLifecycle.Inline, nameof(SiteThreatSum));
         options.Schema.For<IncidentLogEntry>().Identity(x => x.Id)
             .Index(x => x.SiteId)
             .Index(x => x.OccurredAtUnixMilliseconds);
         options.Schema.For<SitePosture>().Identity(x => x.Id);
+        options.Schema.For<SiteThreatSum>().Identity(x => x.Id);
         options.Schema.For<CommandReceipt>().Identity(x => x.Id);
         options.Schema.For<Alert>().Identity(x => x.Id).Index(x => x.AtUnixMilliseconds);
     }

@@ -1,0 +1,97 @@
+using JasperFx.Events;
+using Marten;
+using Marten.Events.Projections;
+using Marten.Linq.MatchesSql;
+using Posture.Domain.Bases;
+using Posture.Domain.Threats;
+using Posture.Infrastructure.Marten;
+
+namespace Posture.Infrastructure.Sites;
+
+/// <summary>
+/// Keeps each site's <see cref="SiteThreatSum"/> in the same transaction as its Base stream's events, folding with the
+/// domain's <see cref="SiteThreatSum.Evolve"/>. A correction or retraction does not carry the report it replaces, so
+/// each is folded as a <see cref="ThreatTermRevised"/> naming that report: found among the earlier events of the same
+/// transaction, else read from the stream's own stored events (one query per transaction that revises, by the
+/// stream's index, exact whatever the read models hold). A custom projection rather than an aggregation because
+/// Marten's enrichment hook only runs asynchronously; inline is all it runs as, and <c>projections rebuild</c> writes
+/// the sums from the domain's fold of the history (<see cref="Audit.ProjectionAudit"/>).
+/// </summary>
+public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection
+{
+    /// <summary>The stored names of the events that say what an incident's report is.</summary>
+    private static readonly string[] Reporting = EventCatalogue.StoredNames
+        .Where(n => typeof(IIncidentOccurred).IsAssignableFrom(n.Key) || n.Key == typeof(IncidentCorrected))
+        .Select(n => n.Value).ToArray();
+
+    /// <summary>The scoring options the sums are built with (their basis).</summary>
+    public ThreatOptions Threat { get; } = threat ?? throw new ArgumentNullException(nameof(threat));
+
+    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(events);
+        var bySite = events.Where(e => e.Data is IBaseEvent).GroupBy(e => ((IBaseEvent)e.Data).BaseId).ToList();
+        if (bySite.Count == 0)
+        {
+            return;
+        }
+
+        var stored = (await operations.LoadManyAsync<SiteThreatSum>(cancellation, bySite.Select(s => s.Key)).ConfigureAwait(false))
+            .ToDictionary(s => s.Id);
+        var reports = await ReportsBeforeAsync(operations, events, cancellation).ConfigureAwait(false);
+        foreach (var site in bySite)
+        {
+            var sum = stored.GetValueOrDefault(site.Key);
+            foreach (var e in site)
+            {
+                sum = SiteThreatSum.Evolve(sum, SiteThreatSums.Revision(e.Data, reports) ?? e.Data, Threat);
+            }
+
+            if (sum is not null)
+            {
+                operations.Store(sum);
+            }
+        }
+    }
+
+    /// <summary>
+    /// What the stored events said, before these, of each incident these correct or retract: its kind and latest report.
+    /// Inline the store holds only what came before; should it hold these too, they and what follows are left out.
+    /// </summary>
+    private static async Task<Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>> ReportsBeforeAsync(
+        IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    {
+        var reports = new Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>();
+        var revised = events.Select(e => e.Data switch
+            {
+                IncidentCorrected c => (c.BaseId, c.IncidentId),
+                IncidentRetracted r => (r.BaseId, r.IncidentId),
+                _ => ((Guid, Guid)?)null,
+            })
+            .OfType<(Guid Site, Guid Incident)>()
+            .Distinct()
+            .ToList();
+        if (revised.Count == 0)
+        {
+            return reports;
+        }
+
+        var streams = revised.Select(r => r.Site).Distinct().ToArray();
+        var incidents = revised.Select(r => r.Incident).Distinct().ToArray();
+        var these = events.Select(e => e.Id).ToHashSet();
+        var first = events.Select(e => e.Sequence).Where(s => s > 0).DefaultIfEmpty(long.MaxValue).Min();
+        var before = await session.Events.QueryAllRawEvents()
+            .Where(e => e.StreamId.IsOneOf(streams) && e.EventTypeName.IsOneOf(Reporting)
+                && e.MatchesSql("(data ->> 'incidentId')::uuid = any(?)", incidents))
+            .OrderBy(e => e.Sequence)
+            .ToListAsync(cancellation)
+            .ConfigureAwait(false);
+        foreach (var e in before.Where(e => e.Sequence < first && !these.Contains(e.Id)))
+        {
+            SiteThreatSums.Revision(e.Data, reports);
+        }
+
+        return reports;
+    }
+}
