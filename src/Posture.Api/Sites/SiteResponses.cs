@@ -104,6 +104,9 @@ public static class SiteViews
 {
     public const int RecentIncidents = 10;
 
+    /// <summary>Scores are shown to four decimals, as <see cref="Math.Round(double, int)"/> rounds them, in every view.</summary>
+    public const int ScoreDecimals = 4;
+
     /// <summary>The latest incident that had happened by the instant asked about.</summary>
     public static Instant? LastIncidentBy(SitePosture site, Instant at)
     {
@@ -116,8 +119,15 @@ public static class SiteViews
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(site);
         var threat = snapshot.Threat(site.Id, at);
-        var people = snapshot.Headcount(site, at);
-        return new SiteSummary(site.Id, site.Name, site.Region, new ThreatSummary(threat.Level, Math.Round(threat.Score, 4)), site.Fpcon,
+        return Summary(site, new ThreatSummary(threat.Level, Math.Round(threat.Score, ScoreDecimals)), snapshot.Headcount(site, at), at);
+    }
+
+    /// <summary>A row of the site list from a threat already known (exactly, or from the running sums where certain).</summary>
+    public static SiteSummary Summary(SitePosture site, ThreatSummary threat, SiteHeadcount people, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(people);
+        return new SiteSummary(site.Id, site.Name, site.Region, threat, site.Fpcon,
             new HeadcountView(people.Contractors, people.Mission, people.Total, null), LastIncidentBy(site, at));
     }
 
@@ -131,7 +141,7 @@ public static class SiteViews
         var recent = snapshot.IncidentsAt(site.Id).Where(i => i.OccurredAt <= at)
             .OrderByDescending(i => i.OccurredAt).Take(RecentIncidents).Select(IncidentView.From).ToList();
         return new SiteDetail(site.Id, site.Name, site.Country, site.Region, site.Latitude, site.Longitude, at,
-            new ThreatDetail(threat.Level, Math.Round(threat.Score, 4), threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor),
+            new ThreatDetail(threat.Level, Math.Round(threat.Score, ScoreDecimals), threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor),
             site.Fpcon, site.FpconReason, site.FpconSetAt,
             new HeadcountView(people.Contractors, people.Mission, people.Total, byOrganisation), LastIncidentBy(site, at), recent);
     }

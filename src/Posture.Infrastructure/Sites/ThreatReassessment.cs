@@ -39,15 +39,35 @@ public static class ThreatReassessmentHandler
 
         var now = clock.GetCurrentInstant();
         var outgoing = new OutgoingMessages();
-        // A sweep reads everything once; a reassessment after a command assesses each affected site from its own
-        // neighbourhood only, so a burst of reports (an import) costs a few small reads per report, not a read of
-        // every incident everywhere.
-        var everything = message.SiteIds.Count == 0 ? await reader.AllAsync(session, cancellation).ConfigureAwait(false) : null;
         var places = await SiteReader.PlacesAsync(session, cancellation).ConfigureAwait(false);
+        var neighbourhoods = new SiteNeighbourhoods(places, reader.Options.NearbyRadiusKm);
         var affected = message.SiteIds.Count == 0 ? places.Select(p => p.Id).ToList() : reader.Near(places, message.SiteIds).ToList();
+
+        // Most reassessments find every band unchanged. The running sums of the affected sites and their neighbours, and
+        // the level last recorded for each, read together, say so without reading a single incident; a site whose band
+        // may have changed, or whose estimate is too near a threshold to be sure, is scored exactly from its incidents
+        // as before, so what is recorded is exactly what scoring every incident records (docs/adr/0018).
+        var batch = session.CreateBatchQuery();
+        var sumsRead = batch.LoadMany<SiteThreatSum>().ById(affected.Concat(affected.SelectMany(neighbourhoods.Of)).Distinct().ToArray());
+        var recordsRead = batch.LoadMany<ThreatRecord>().ById(affected.Select(ThreatRecord.StreamOf).ToArray());
+        await batch.Execute(cancellation).ConfigureAwait(false);
+        var sums = (await sumsRead.ConfigureAwait(false)).ToDictionary(s => s.Id);
+        var recorded = (await recordsRead.ConfigureAwait(false)).ToDictionary(r => r.SiteId, r => r.Level);
+
+        // A sweep that must score exactly reads everything once; a reassessment after a command reads each such site's
+        // own neighbourhood only.
+        SiteSnapshot? everything = null;
         foreach (var siteId in affected)
         {
-            var snapshot = everything ?? await reader.AroundAsync(session, siteId, places, cancellation).ConfigureAwait(false);
+            var estimate = ThreatSumReader.Estimate(siteId, neighbourhoods, sums, now, reader.Options);
+            if (estimate?.Level(reader.Options.Thresholds) is { } known && known == recorded.GetValueOrDefault(siteId, ThreatLevel.Low))
+            {
+                continue;
+            }
+
+            var snapshot = message.SiteIds.Count == 0
+                ? everything ??= await reader.AllAsync(session, cancellation).ConfigureAwait(false)
+                : await reader.AroundAsync(session, siteId, places, cancellation).ConfigureAwait(false);
             if (snapshot?.Site(siteId) is not { } site)
             {
                 continue;

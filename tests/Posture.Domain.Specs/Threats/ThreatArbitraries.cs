@@ -68,19 +68,22 @@ public static class ThreatArbitraries
     /// <summary>Ages up to a year, in minutes.</summary>
     public static Arbitrary<Duration> Ages() => Gen.Choose(0, YearInMinutes).Select(minutes => Duration.FromMinutes(minutes)).ToArbitrary();
 
-    public static Arbitrary<History> Histories() =>
-        (from streams in Gen.CollectToList(Enumerable.Range(0, History.Sites.Length), Stream)
-         from arrival in Gen.Shuffle(streams.SelectMany((stream, index) => Enumerable.Repeat(index, stream.Count)))
-         from at in Instants
-         select new History(streams.ToList(), arrival, at)).ToArbitrary();
+    public static Arbitrary<History> Histories() => HistoryGen(maxIncidents: 5).ToArbitrary();
+
+    /// <summary>Histories of up to <paramref name="maxIncidents"/> incidents per site.</summary>
+    public static Gen<History> HistoryGen(int maxIncidents) =>
+        from streams in Gen.CollectToList(Enumerable.Range(0, History.Sites.Length), index => Stream(index, maxIncidents))
+        from arrival in Gen.Shuffle(streams.SelectMany((stream, index) => Enumerable.Repeat(index, stream.Count)))
+        from at in Instants
+        select new History(streams.ToList(), arrival, at);
 
     /// <summary>A site's stream: registered, then incidents, then corrections and retractions of some of them, and perhaps a floor.</summary>
-    private static Gen<IReadOnlyList<object>> Stream(int index)
+    private static Gen<IReadOnlyList<object>> Stream(int index, int maxIncidents)
     {
         var site = History.Sites[index];
         var registered = new BaseRegistered(site, $"site {index}", "Iraq", "region", Places[index].Latitude, Places[index].Longitude, Start);
         return
-            from count in Gen.Choose(0, 5)
+            from count in Gen.Choose(0, maxIncidents)
             from incidents in Gen.CollectToList(Enumerable.Range(0, count), number => Incident(site, index, number))
             from revisions in Gen.CollectToList(incidents, Revision)
             from floor in Floor(site)
