@@ -33,8 +33,13 @@ public static class BaseDecider
             command.BaseId, command.Name.Trim(), command.Country.Trim(), command.Region.Trim(), command.Latitude, command.Longitude, now));
     }
 
-    public static Decision Decide(RecordIncident command, Base? state, Instant now)
+    /// <summary>
+    /// Records a new incident. <paramref name="known"/> is what the base's history says of the incident the command
+    /// names (null when it has none): one already recorded there, retracted or not, is not recorded again.
+    /// </summary>
+    public static Decision Decide(RecordIncident command, Base? state, IncidentRecord? known, Instant now)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var checks = command.Report.Check(now, new FieldChecks()
             .Require(command.IncidentId != Guid.Empty, "incidentId", "must not be the empty id")
             .Require(Enum.IsDefined(command.Kind), "kind", "is not a known kind of incident"));
@@ -48,7 +53,7 @@ public static class BaseDecider
             return UnknownBase(command.BaseId);
         }
 
-        if (state.Incidents.ContainsKey(command.IncidentId))
+        if (Named(known, command.IncidentId) is not null)
         {
             return Rejection.Conflict($"incident {command.IncidentId} is already recorded at {state.Name}");
         }
@@ -65,17 +70,18 @@ public static class BaseDecider
     }
 
     /// <summary>
-    /// Decides a batch by deciding each incident as <see cref="Decide(RecordIncident, Base?, Instant)"/> would, on the
-    /// base as the rows before it left it. An incident already recorded (at the base, or earlier in the batch) with
-    /// the same kind and report is an accepted decision with no events: a repeat records nothing. One recorded with
-    /// other values is refused as a conflict. <paramref name="recorded"/> holds the reports the incidents the base
-    /// already knows among the batch's were first recorded with (the state keeps no reports; the handler reads them).
+    /// Decides a batch by deciding each incident as <see cref="Decide(RecordIncident, Base?, IncidentRecord?, Instant)"/>
+    /// would, on the base as the rows before it left it. An incident already recorded (at the base, or earlier in the
+    /// batch) with the same kind and report is an accepted decision with no events: a repeat records nothing. One
+    /// recorded with other values is refused as a conflict. <paramref name="known"/> holds what the base's history says
+    /// of the batch's incidents it has (the handler reads them; the state keeps none): a repeat is compared with the
+    /// report the incident was first recorded with.
     /// </summary>
     public static IncidentBatchDecision Decide(
-        RecordIncidents command, Base? state, IReadOnlyDictionary<Guid, IncidentReport> recorded, Instant now)
+        RecordIncidents command, Base? state, IReadOnlyDictionary<Guid, IncidentRecord> known, Instant now)
     {
         ArgumentNullException.ThrowIfNull(command);
-        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(known);
         var added = new Dictionary<Guid, (IncidentKind Kind, IncidentReport Report)>();
         var rows = new List<Decision>(command.Incidents.Count);
         foreach (var incident in command.Incidents)
@@ -83,13 +89,13 @@ public static class BaseDecider
             var row = incident with { BaseId = command.BaseId };
             if (state is null)
             {
-                rows.Add(Decide(row, state, now));
+                rows.Add(Decide(row, state, null, now));
                 continue;
             }
 
             (IncidentKind Kind, IncidentReport Report)? earlier =
                 added.TryGetValue(row.IncidentId, out var inBatch) ? inBatch
-                : state.Incidents.TryGetValue(row.IncidentId, out var known) && recorded.TryGetValue(row.IncidentId, out var report) ? (known.Kind, report)
+                : Named(known.GetValueOrDefault(row.IncidentId), row.IncidentId) is { } record ? (record.Kind, record.Recorded)
                 : null;
             if (earlier is { } first)
             {
@@ -100,7 +106,7 @@ public static class BaseDecider
                 continue;
             }
 
-            var decision = Decide(row, state, now);
+            var decision = Decide(row, state, null, now);
             if (decision.IsAccepted)
             {
                 added[row.IncidentId] = (row.Kind, ((IIncidentOccurred)decision.Events[0]).Report);
@@ -113,13 +119,12 @@ public static class BaseDecider
     }
 
     /// <summary>
-    /// Decides a correction of <paramref name="current"/>, the incident's report as its base's events say it now (the
-    /// state keeps no reports; the handler reads it at the state's version). It may be null when the base or the
-    /// incident is unknown, or the incident retracted, since those are refused first; a known incident's report is
-    /// required.
+    /// Corrects an incident's report: the changes are applied to the report as the base's history says it now
+    /// (<paramref name="known"/>, read by the handler; null when the history has no such incident).
     /// </summary>
-    public static Decision Decide(CorrectIncident command, Base? state, IncidentReport? current, Instant now)
+    public static Decision Decide(CorrectIncident command, Base? state, IncidentRecord? known, Instant now)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var checks = new FieldChecks()
             .RequireText(command.Reason, "reason", Limits.LongText)
             .Require(!command.Changes.ChangesNothing, "changes", "name at least one field to correct");
@@ -128,21 +133,17 @@ public static class BaseDecider
             return checks.ToRejection();
         }
 
-        if (FindIncident(state, command.BaseId, command.IncidentId) is { } missing)
+        if (FindIncident(state, known, command.BaseId, command.IncidentId) is { } missing)
         {
             return missing;
         }
 
-        if (state!.Incidents[command.IncidentId].Retracted)
+        if (known!.Retracted)
         {
-            return Rejection.Conflict($"incident {command.IncidentId} at {state.Name} was retracted; a retracted incident cannot be corrected");
+            return Rejection.Conflict($"incident {command.IncidentId} at {state!.Name} was retracted; a retracted incident cannot be corrected");
         }
 
-        if (current is null)
-        {
-            throw new ArgumentException($"the current report of incident {command.IncidentId}, known at {state.Name}, must be given", nameof(current));
-        }
-
+        var current = known.Current;
         var corrected = current.With(command.Changes);
         var reportChecks = corrected.Check(now);
         if (reportChecks.Any)
@@ -159,22 +160,24 @@ public static class BaseDecider
         return Decision.Accept(new IncidentCorrected(command.BaseId, command.IncidentId, corrected, command.Reason.Trim()));
     }
 
-    public static Decision Decide(RetractIncident command, Base? state, Instant now)
+    /// <summary>Withdraws an incident the base's history has (<paramref name="known"/>, read by the handler) and has not withdrawn.</summary>
+    public static Decision Decide(RetractIncident command, Base? state, IncidentRecord? known, Instant now)
     {
+        ArgumentNullException.ThrowIfNull(command);
         var checks = new FieldChecks().RequireText(command.Reason, "reason", Limits.LongText);
         if (checks.Any)
         {
             return checks.ToRejection();
         }
 
-        if (FindIncident(state, command.BaseId, command.IncidentId) is { } missing)
+        if (FindIncident(state, known, command.BaseId, command.IncidentId) is { } missing)
         {
             return missing;
         }
 
-        if (state!.Incidents[command.IncidentId].Retracted)
+        if (known!.Retracted)
         {
-            return Rejection.Conflict($"incident {command.IncidentId} at {state.Name} is already retracted");
+            return Rejection.Conflict($"incident {command.IncidentId} at {state!.Name} is already retracted");
         }
 
         return Decision.Accept(new IncidentRetracted(command.BaseId, command.IncidentId, command.Reason.Trim()));
@@ -213,8 +216,13 @@ public static class BaseDecider
 
     private static Rejection UnknownBase(Guid baseId) => Rejection.NotFound($"no base with id {baseId} is registered");
 
-    private static Rejection? FindIncident(Base? state, Guid baseId, Guid incidentId) =>
+    private static Rejection? FindIncident(Base? state, IncidentRecord? known, Guid baseId, Guid incidentId) =>
         state is null ? UnknownBase(baseId)
-        : state.Incidents.ContainsKey(incidentId) ? null
+        : Named(known, incidentId) is not null ? null
         : Rejection.NotFound($"no incident {incidentId} is recorded at {state.Name}");
+
+    /// <summary>The record given for a command, which must be the record of the incident the command names.</summary>
+    private static IncidentRecord? Named(IncidentRecord? known, Guid incidentId) =>
+        known is null || known.IncidentId == incidentId ? known
+        : throw new ArgumentException($"the record given is of incident {known.IncidentId}, not of {incidentId} the command names", nameof(known));
 }

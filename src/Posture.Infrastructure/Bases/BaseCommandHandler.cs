@@ -10,7 +10,8 @@ namespace Posture.Infrastructure.Bases;
 
 /// <summary>
 /// Wolverine handlers for the Base stream: each only adapts the bus to the domain's decision (see
-/// <see cref="StreamDecisions"/>); a correction also reads the report it corrects (<see cref="IncidentReports"/>).
+/// <see cref="StreamDecisions"/>); a command about incidents is also given what the base's events say of them
+/// (<see cref="IncidentRecords"/>), read in the same round trip as the base's state.
 /// </summary>
 public static class BaseCommandHandler
 {
@@ -19,21 +20,20 @@ public static class BaseCommandHandler
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         RecordIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
-        Reassessed(await session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation),
-            "incident recorded");
+        Reassessed(await session.DecideOnIncidentsAsync(command.BaseId, [command.IncidentId], context, clock,
+            (state, known, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident recorded");
 
     /// <summary>
     /// A batch of incidents at one base (an import's): decided row by row on the base (a repeat compared with the
-    /// report first recorded, read here), appended in one transaction, and reassessed once.
+    /// report first recorded, read with the base's state), appended in one transaction, and reassessed once.
     /// </summary>
     public static async Task<(IncidentBatchOutcome, OutgoingMessages)> Handle(
         RecordIncidents command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation)
     {
         IncidentBatchDecision? batch = null;
-        var outcome = await session.DecideAsync<Base>(command.BaseId, context, clock, async (state, version, now, token) =>
+        var outcome = await session.DecideOnIncidentsAsync(command.BaseId, [.. command.Incidents.Select(i => i.IncidentId)], context, clock, (state, known, now) =>
         {
-            var repeats = state is null ? [] : command.Incidents.Select(i => i.IncidentId).Where(state.Incidents.ContainsKey).Distinct().ToList();
-            batch = BaseDecider.Decide(command, state, await session.RecordedAsync(command.BaseId, repeats, version, token).ConfigureAwait(false), now);
+            batch = BaseDecider.Decide(command, state, known, now);
             return batch.Combined;
         }, cancellation);
         var (reassessed, messages) = Reassessed(outcome, "incidents recorded");
@@ -45,14 +45,13 @@ public static class BaseCommandHandler
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         CorrectIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
-        Reassessed(await session.DecideAsync<Base>(command.BaseId, context, clock, async (state, version, now, token) =>
-                BaseDecider.Decide(command, state, await session.ReportToCorrectAsync(command, state, version, token).ConfigureAwait(false), now),
-            cancellation), "incident corrected");
+        Reassessed(await session.DecideOnIncidentsAsync(command.BaseId, [command.IncidentId], context, clock,
+            (state, known, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident corrected");
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         RetractIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
-        Reassessed(await session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation),
-            "incident retracted");
+        Reassessed(await session.DecideOnIncidentsAsync(command.BaseId, [command.IncidentId], context, clock,
+            (state, known, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident retracted");
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         AssessThreat command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>

@@ -1,5 +1,6 @@
 using JasperFx.Events;
 using Marten;
+using Marten.Services.BatchQuerying;
 using NodaTime;
 using Posture.Domain.Common;
 using Posture.Infrastructure.Marten;
@@ -33,18 +34,19 @@ public static class StreamDecisions
         where T : class
     {
         ArgumentNullException.ThrowIfNull(decide);
-        return session.DecideAsync<T>(streamId, context, clock, (state, _, now, _) => Task.FromResult(decide(state, now)), cancellation);
+        return session.DecideAsync<T, object>(streamId, context, clock, read: null, (state, _, _, now) => decide(state, now), cancellation);
     }
 
     /// <summary>
     /// <see cref="DecideAsync{T}(IDocumentSession, Guid, IMessageContext, IClock, Func{T, Instant, Decision}, CancellationToken)"/>
-    /// for a decision that needs more than the stream's state: <paramref name="decide"/> is also given the version the
-    /// state was read at (0 for no stream), so it can read what else it needs as of that version, in this session. The
-    /// append still fails if the stream moved on meanwhile.
+    /// for a decision that needs more than the stream's state: <paramref name="read"/> adds what else it needs to the
+    /// batch query that fetches the state, so both come in one round trip, and <paramref name="decide"/> is given what it
+    /// read (default when the stream was not fetched: an empty id) with the version the state was read at (0 for no
+    /// stream), to leave out anything newer. The append still fails if the stream moved on meanwhile.
     /// </summary>
-    public static async Task<CommandOutcome> DecideAsync<T>(
+    public static async Task<CommandOutcome> DecideAsync<T, TRead>(
         this IDocumentSession session, Guid streamId, IMessageContext context, IClock clock,
-        Func<T?, long, Instant, CancellationToken, Task<Decision>> decide, CancellationToken cancellation)
+        Func<IBatchedQuery, Task<TRead>>? read, Func<T?, TRead?, long, Instant, Decision> decide, CancellationToken cancellation)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(session);
@@ -76,7 +78,7 @@ public static class StreamDecisions
         {
             // Marten will not take the empty id as a stream id (it throws, a 500). No stream has it, so the domain
             // decides on no state and refuses: the empty id for a new stream, an unknown one for an existing stream.
-            var refusal = (await decide(null, 0, clock.GetCurrentInstant(), cancellation).ConfigureAwait(false)).Rejection
+            var refusal = decide(null, default, 0, clock.GetCurrentInstant()).Rejection
                 ?? Rejection.Invalid([new FieldProblem("id", "must not be the empty id")]);
             return CommandOutcome.Refused(streamId, refusal);
         }
@@ -84,7 +86,7 @@ public static class StreamDecisions
         // If-Match: the sender decided on a version of the record; a change since then is a conflict, not a silent
         // overwrite. The expected version also goes to Marten, so a change between this check and the append fails too.
         var expected = Callers.ExpectedVersionOf(context);
-        var stream = await FetchAsync<T>(session, streamId, expected, cancellation).ConfigureAwait(false);
+        var (stream, input) = await FetchAsync<T, TRead>(session, streamId, expected, read, cancellation).ConfigureAwait(false);
         if (stream.Aggregate is null && stream.StartingVersion is > 0 && IsSnapshotted<T>())
         {
             // A stream with events but no snapshot: a store kept from before the decision snapshots (ADR 0017), or a
@@ -96,7 +98,7 @@ public static class StreamDecisions
                 await using var restore = session.DocumentStore.LightweightSession();
                 restore.Store(folded);
                 await restore.SaveChangesAsync(cancellation).ConfigureAwait(false);
-                stream = await FetchAsync<T>(session, streamId, expected, cancellation).ConfigureAwait(false);
+                (stream, input) = await FetchAsync<T, TRead>(session, streamId, expected, read, cancellation).ConfigureAwait(false);
             }
         }
 
@@ -111,12 +113,12 @@ public static class StreamDecisions
             // The id is taken by a stream of another kind (a mission's id sent as a new base's, say): deciding on no
             // state would append this kind's events to that stream. A command on an existing record is refused as
             // for any unknown id; one that would start a record finds its id taken.
-            var refusal = (await decide(null, 0, clock.GetCurrentInstant(), cancellation).ConfigureAwait(false)).Rejection
+            var refusal = decide(null, input, 0, clock.GetCurrentInstant()).Rejection
                 ?? Rejection.Conflict($"the id {streamId} is already taken by another kind of record");
             return CommandOutcome.Refused(streamId, refusal);
         }
 
-        var decision = await decide(stream.Aggregate, stream.StartingVersion ?? 0, clock.GetCurrentInstant(), cancellation).ConfigureAwait(false);
+        var decision = decide(stream.Aggregate, input, stream.StartingVersion ?? 0, clock.GetCurrentInstant());
         var outcome = stream.Record(decision);
         if (receiptId is not null && outcome.Accepted)
         {
@@ -127,11 +129,24 @@ public static class StreamDecisions
         return outcome;
     }
 
-    private static Task<IEventStream<T>> FetchAsync<T>(IDocumentSession session, Guid streamId, long? expected, CancellationToken cancellation)
-        where T : class =>
-        expected is { } version
-            ? session.Events.FetchForWriting<T>(streamId, version, cancellation)
-            : session.Events.FetchForWriting<T>(streamId, cancellation);
+    /// <summary>The stream's state for writing, and whatever else <paramref name="read"/> asks for, in one round trip.</summary>
+    private static async Task<(IEventStream<T> Stream, TRead? Read)> FetchAsync<T, TRead>(
+        IDocumentSession session, Guid streamId, long? expected, Func<IBatchedQuery, Task<TRead>>? read, CancellationToken cancellation)
+        where T : class
+    {
+        if (read is null)
+        {
+            return (await (expected is { } version
+                ? session.Events.FetchForWriting<T>(streamId, version, cancellation)
+                : session.Events.FetchForWriting<T>(streamId, cancellation)).ConfigureAwait(false), default);
+        }
+
+        var batch = session.CreateBatchQuery();
+        var stream = expected is { } wanted ? batch.Events.FetchForWriting<T>(streamId, wanted) : batch.Events.FetchForWriting<T>(streamId);
+        var more = read(batch);
+        await batch.Execute(cancellation).ConfigureAwait(false);
+        return (await stream.ConfigureAwait(false), await more.ConfigureAwait(false));
+    }
 
     /// <summary>Whether <typeparamref name="T"/> is kept as an inline snapshot document rather than folded live.</summary>
     private static bool IsSnapshotted<T>() where T : class => PostureStore.DecisionSnapshots.Contains(typeof(T));

@@ -52,6 +52,8 @@ public static class PostureStore
         options.Events.MetadataConfig.UserNameEnabled = true;
         // Each event carries a hash chained to the one before it in its stream, set by a trigger (docs/audit.md).
         EventChain.Register(options);
+        // Commands about an incident read its few events by this index, whatever the length of its base's stream.
+        IncidentIndex.Register(options);
 
         // The decision state of a base and of a site's threat stream is kept as a snapshot document, updated in the
         // same transaction as the events: a command loads one document instead of folding the whole stream, which

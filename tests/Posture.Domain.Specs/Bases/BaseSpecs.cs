@@ -23,4 +23,17 @@ public abstract class BaseSpecs : DecisionSpecs
     protected static readonly RocketAttackOccurred SeedAttack = new(Balad, SeedIncident, SeedReport());
 
     protected static Base? Given(params object[] history) => history.Aggregate((Base?)null, Base.Evolve);
+
+    /// <summary>What the same history says of one incident: what a handler reads from the base's events and gives the decider.</summary>
+    protected static IncidentRecord? Known(Guid incidentId, params object[] history) => IncidentRecord.Fold(history).GetValueOrDefault(incidentId);
+
+    /// <summary>Each command about one incident, decided as its handler decides it: on the state and the incident's record after the history.</summary>
+    protected static Decision Decide(RecordIncident command, params object[] history) =>
+        BaseDecider.Decide(command, Given(history), Known(command.IncidentId, history), Now);
+
+    protected static Decision Decide(CorrectIncident command, params object[] history) =>
+        BaseDecider.Decide(command, Given(history), Known(command.IncidentId, history), Now);
+
+    protected static Decision Decide(RetractIncident command, params object[] history) =>
+        BaseDecider.Decide(command, Given(history), Known(command.IncidentId, history), Now);
 }

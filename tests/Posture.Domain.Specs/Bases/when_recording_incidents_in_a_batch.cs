@@ -8,13 +8,17 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
 {
     private static readonly Guid Second = Guid.Parse("20210221-0000-4000-8000-00000000ba1d");
     private static readonly Guid Third = Guid.Parse("20210222-0000-4000-8000-00000000ba1d");
-    private static readonly Dictionary<Guid, IncidentReport> NoneRecorded = [];
+    private static readonly Dictionary<Guid, IncidentRecord> NoneRecorded = [];
 
     private static RecordIncident Row(Guid incidentId, IncidentReport? report = null, IncidentKind kind = IncidentKind.Rocket) =>
         new(Balad, incidentId, kind, report ?? SeedReport());
 
-    private static IncidentBatchDecision Decide(Base? state, IReadOnlyDictionary<Guid, IncidentReport> recorded, params RecordIncident[] rows) =>
-        BaseDecider.Decide(new RecordIncidents(Balad, rows), state, recorded, Now);
+    private static IncidentBatchDecision Decide(Base? state, IReadOnlyDictionary<Guid, IncidentRecord> known, params RecordIncident[] rows) =>
+        BaseDecider.Decide(new RecordIncidents(Balad, rows), state, known, Now);
+
+    /// <summary>The batch decided as its handler decides it: on the state and the records of its incidents after the history.</summary>
+    private static IncidentBatchDecision After(object[] history, params RecordIncident[] rows) =>
+        Decide(Given(history), IncidentRecord.Fold(history), rows);
 
     [Fact]
     public void each_row_gets_the_events_it_would_get_alone_and_the_stream_gets_them_all_in_order()
@@ -23,7 +27,7 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
 
         var batch = Decide(Given(BaladRegistered), NoneRecorded, rows);
 
-        var alone = rows.Select(r => BaseDecider.Decide(r, Given(BaladRegistered), Now).Events.Single()).ToArray();
+        var alone = rows.Select(r => Decide(r, BaladRegistered).Events.Single()).ToArray();
         batch.Rows.Select(r => r.Events.Single()).ShouldBe(alone);
         ThenEvents(batch.Combined, alone);
     }
@@ -42,8 +46,7 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
     [Fact]
     public void an_incident_recorded_before_with_the_same_kind_and_report_is_accepted_and_records_nothing()
     {
-        var batch = Decide(Given(BaladRegistered, SeedAttack), new Dictionary<Guid, IncidentReport> { [SeedIncident] = SeedReport() },
-            Row(SeedIncident, SeedReport() with { Source = " Iraqi military statement " }));
+        var batch = After([BaladRegistered, SeedAttack], Row(SeedIncident, SeedReport() with { Source = " Iraqi military statement " }));
 
         ThenEvents(batch.Rows.Single());
         ThenEvents(batch.Combined);
@@ -52,8 +55,7 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
     [Fact]
     public void an_incident_recorded_before_with_another_report_or_kind_is_a_conflict()
     {
-        var batch = Decide(Given(BaladRegistered, SeedAttack), new Dictionary<Guid, IncidentReport> { [SeedIncident] = SeedReport() },
-            Row(SeedIncident, SeedReport(killed: 3)), Row(SeedIncident, kind: IncidentKind.Drone));
+        var batch = After([BaladRegistered, SeedAttack], Row(SeedIncident, SeedReport(killed: 3)), Row(SeedIncident, kind: IncidentKind.Drone));
 
         ThenConflict(batch.Rows[0], SeedIncident.ToString(), "Balad Air Base", "other values");
         ThenConflict(batch.Rows[1], "other values");
@@ -74,8 +76,7 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
     [Fact]
     public void a_repeat_with_a_field_problem_is_refused_for_the_problem()
     {
-        var batch = Decide(Given(BaladRegistered, SeedAttack), new Dictionary<Guid, IncidentReport> { [SeedIncident] = SeedReport() },
-            Row(SeedIncident, SeedReport(rounds: -1)));
+        var batch = After([BaladRegistered, SeedAttack], Row(SeedIncident, SeedReport(rounds: -1)));
 
         ThenInvalid(batch.Rows.Single(), "rounds");
     }
@@ -95,5 +96,23 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
         var batch = Decide(Given(BaladRegistered), NoneRecorded, Row(SeedIncident) with { BaseId = Erbil });
 
         batch.Combined.Events.Cast<IIncidentOccurred>().Single().BaseId.ShouldBe(Balad);
+    }
+
+    [Fact]
+    public void a_repeat_is_compared_with_the_report_first_recorded_not_the_corrected_one()
+    {
+        object[] history = [BaladRegistered, SeedAttack, new IncidentCorrected(Balad, SeedIncident, SeedReport(injured: 3), "revised")];
+
+        ThenEvents(After(history, Row(SeedIncident)).Rows.Single());
+        ThenConflict(After(history, Row(SeedIncident, SeedReport(injured: 3))).Rows.Single(), "other values");
+    }
+
+    [Fact]
+    public void a_repeat_of_a_retracted_incident_records_nothing_again()
+    {
+        var batch = After([BaladRegistered, SeedAttack, new IncidentRetracted(Balad, SeedIncident, "wrong")], Row(SeedIncident), Row(Second));
+
+        ThenEvents(batch.Rows[0]);
+        batch.Combined.Events.Cast<IIncidentOccurred>().Single().IncidentId.ShouldBe(Second);
     }
 }

@@ -118,9 +118,8 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         balad.ShouldNotBeNull();
         await using var session = store.QuerySession();
         var folded = await session.Events.AggregateStreamAsync<Base>(DemoCommand.Balad);
-        balad.Name.ShouldBe(folded!.Name);
-        balad.Incidents.Keys.Order().ShouldBe(folded.Incidents.Keys.Order());
-        balad.Incidents.ShouldNotBeEmpty();
+        balad.ShouldBe(folded);
+        balad.Name.ShouldBe("Balad Air Base");
     }
 
     private static async Task<Base?> BaladForWritingAsync(DocumentStore store)

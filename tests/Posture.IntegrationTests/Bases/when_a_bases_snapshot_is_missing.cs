@@ -17,9 +17,10 @@ public sealed class when_a_bases_snapshot_is_missing(PostureHost host) : Posture
     public async Task the_next_command_folds_it_from_the_events_and_is_decided_on_the_whole_history()
     {
         await Host.Alba.RegisterBaladAsync();
+        var first = Guid.NewGuid();
         await Host.Alba.Scenario(s =>
         {
-            s.Post.Json(Requests.SeedAttackBody()).ToUrl($"/api/bases/{Requests.Balad}/attacks");
+            s.Post.Json(Requests.SeedAttackBody(first)).ToUrl($"/api/bases/{Requests.Balad}/attacks");
             s.StatusCodeShouldBe(201);
         });
         await using (var session = Host.Store.LightweightSession())
@@ -37,7 +38,7 @@ public sealed class when_a_bases_snapshot_is_missing(PostureHost host) : Posture
         (await result.ReadAsJsonAsync<JsonElement>()).GetProperty("version").GetInt64().ShouldBe(3);
         await using var query = Host.Store.QuerySession();
         var snapshot = await query.LoadAsync<Base>(Requests.Balad);
-        snapshot.ShouldNotBeNull();
-        snapshot.Incidents.Count.ShouldBe(2, "the snapshot holds the incident recorded before it was lost as well as the new one");
+        snapshot.ShouldNotBeNull().ShouldBe(await query.Events.AggregateStreamAsync<Base>(Requests.Balad));
+        await Host.Alba.PostAsync($"/api/bases/{Requests.Balad}/attacks", Requests.SeedAttackBody(first), 409);
     }
 }
