@@ -65,7 +65,7 @@ internal static class PerformanceDocument
         Line(string.Create(CultureInfo.InvariantCulture, $"- **Replay and reads**: a history written straight through Marten (inline projections and snapshots kept, 1,000 events"));
         Line(string.Create(CultureInfo.InvariantCulture, $"  per transaction): {run.Counts.Sites:N0} sites 1° apart (no site has a neighbour within the 50 km nearby radius), three with"));
         Line("  streams of exactly 10, 100 and 1,000 events, the other events spread over the other sites. The rebuild is");
-        Line("  `ProjectionAudit.RebuildAsync` (every read model and decision snapshot through Marten's projection daemon), against a raw");
+        Line("  `ProjectionAudit.RebuildAsync` (every read model and decision snapshot in one pass of the event log), against a raw");
         Line("  read of every event with Npgsql, deserialized and folded in memory by the same domain folds (the limit for a rebuild).");
         Line("  Reads are one client's GETs over HTTP in a row after three warm-up requests; p50 and p99 are nearest-rank percentiles.");
         Line("- **Memory**: the process's peak working set while the rebuild, the raw fold or the import ran, and how far it rose");

@@ -11,7 +11,7 @@ using Posture.Infrastructure.Marten;
 namespace Posture.Benchmarks;
 
 /// <summary>
-/// Replay: Posture's full rebuild (every read model and decision snapshot through Marten's projection daemon) against
+/// Replay: Posture's full rebuild (every read model and decision snapshot, in one pass: ProjectionRebuild) against
 /// the limit for a rebuild, a plain read of every event with Npgsql folded in memory by the same domain folds.
 /// </summary>
 internal static class Replay

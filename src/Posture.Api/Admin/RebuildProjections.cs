@@ -5,8 +5,8 @@ using Posture.Infrastructure.Audit;
 namespace Posture.Api.Admin;
 
 /// <summary>
-/// <c>POST /api/admin/projections/rebuild</c>: rebuilds every read model from the event log through Marten's
-/// projection daemon, then verifies the rebuilt documents against the history and answers that verification (200,
+/// <c>POST /api/admin/projections/rebuild</c>: rebuilds every read model and decision snapshot from the event log in
+/// one pass (ProjectionRebuild), then verifies the rebuilt documents against the history and answers that verification (200,
 /// <c>identical</c> and any differences, as verify answers them). Run it when nobody records: writes during a rebuild may be missed.
 /// </summary>
 public static class RebuildProjections

@@ -31,8 +31,8 @@ public sealed class ProjectionsRebuildSettings : PostureSettings
 }
 
 /// <summary>
-/// <c>posture projections rebuild [--verify]</c>: rebuilds every read model from the event log through Marten's
-/// projection daemon. With <c>--verify</c>, the live read models are compared with the history first (every difference
+/// <c>posture projections rebuild [--verify]</c>: rebuilds every read model and decision snapshot from the event log
+/// in one pass (ProjectionRebuild). With <c>--verify</c>, the live read models are compared with the history first (every difference
 /// is what the rebuild repairs) and the rebuilt ones after.
 /// </summary>
 public sealed class ProjectionsRebuildCommand(CliEnvironment environment) : AsyncCommand<ProjectionsRebuildSettings>
@@ -54,34 +54,32 @@ public sealed class ProjectionsRebuildCommand(CliEnvironment environment) : Asyn
         {
             await console.Progress().StartAsync(async progress =>
             {
-                var tasks = ProjectionAudit.Rebuilt.ToDictionary(name => name, name => progress.AddTask($"Rebuilding {name}", autoStart: false, maxValue: 1));
-                string? running = null;
-                await ProjectionAudit.RebuildAsync(store, name =>
+                // Every projection is folded in the same pass, so they all run, and finish, together.
+                var tasks = new List<ProgressTask>();
+                await ProjectionAudit.RebuildAsync(store, names =>
                 {
-                    Finish(running);
-                    running = name;
-                    tasks[name].StartTask();
-                    tasks[name].IsIndeterminate = true;
+                    foreach (var name in names)
+                    {
+                        var task = progress.AddTask($"Rebuilding {name}", autoStart: true, maxValue: 1);
+                        task.IsIndeterminate = true;
+                        tasks.Add(task);
+                    }
+
                     return Task.CompletedTask;
                 }, cancellationToken);
-                Finish(running);
-
-                void Finish(string? name)
+                foreach (var task in tasks)
                 {
-                    if (name is not null)
-                    {
-                        tasks[name].IsIndeterminate = false;
-                        tasks[name].Value = 1;
-                        tasks[name].StopTask();
-                    }
+                    task.IsIndeterminate = false;
+                    task.Value = 1;
+                    task.StopTask();
                 }
             });
         }
         else
         {
-            await ProjectionAudit.RebuildAsync(store, name =>
+            await ProjectionAudit.RebuildAsync(store, names =>
             {
-                console.MarkupLine($"Rebuilding [bold]{name}[/]...");
+                console.MarkupLine($"Rebuilding [bold]{Markup.Escape(string.Join(", ", names))}[/]...");
                 return Task.CompletedTask;
             }, cancellationToken);
         }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using JasperFx.Events.Daemon;
 using Marten;
 using Posture.Domain.Bases;
 using Posture.Domain.Incidents;
@@ -32,29 +31,23 @@ public sealed record ProjectionVerification(bool Identical, int Sites, int Incid
 /// can show as a difference; verifying again settles it).
 /// </para>
 /// <para>
-/// Rebuilding goes through Marten's projection daemon, which can rebuild inline projections too: it deletes each
-/// projection's documents and replays every event through the registered projection, so what is rebuilt is what
-/// the inline path would have written. Writes recorded while a rebuild runs may be lost from the read models:
-/// rebuild when nobody records, then verify.
+/// Rebuilding reads every event once and folds it into every stored projection's documents by the routes and folds
+/// the inline projections are registered with (<see cref="ProjectionRebuild"/>), so what is rebuilt is what the
+/// inline path would have written; the old documents stay readable until the new ones replace them in one
+/// transaction. Writes recorded while a rebuild runs may be lost from the read models: rebuild when nobody records,
+/// then verify.
 /// </para>
 /// </summary>
 public static class ProjectionAudit
 {
-    /// <summary>The inline read models, by the projection names PostureStore registers them under.</summary>
-    public static IReadOnlyList<string> ReadModels { get; } =
-        [nameof(SitePosture), nameof(IncidentLogEntry), nameof(Organisation), nameof(SiteThreatSum)];
+    /// <summary>How long one statement of a rebuild (the read of every event, the swap of a table) may take.</summary>
+    private static readonly TimeSpan RebuildTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>
-    /// The decision snapshots commands load (a base's state, a site's last recorded threat level), kept inline like the
-    /// read models. A store written before they were kept has none: rebuilding writes them.
+    /// Everything a rebuild writes: the document type of every domain fold the store keeps (read models and decision
+    /// snapshots), in the order it registers them, then the running threat sums.
     /// </summary>
-    public static IReadOnlyList<string> Snapshots { get; } = [nameof(Base), nameof(ThreatRecord)];
-
-    /// <summary>Everything a rebuild writes, in the order it writes it.</summary>
-    public static IReadOnlyList<string> Rebuilt { get; } = [.. ReadModels, .. Snapshots];
-
-    /// <summary>How long a rebuild of one projection may take before Marten gives up.</summary>
-    private static readonly TimeSpan RebuildTimeout = TimeSpan.FromMinutes(30);
+    public static IReadOnlyList<string> Rebuilt(IDocumentStore store) => [.. ProjectionRebuild.Names(store), nameof(SiteThreatSum)];
 
     public static async Task<ProjectionVerification> VerifyAsync(IDocumentStore store, CancellationToken cancellation)
     {
@@ -73,27 +66,23 @@ public static class ProjectionAudit
         return new ProjectionVerification(differences.Count == 0, folded.Sites.Count, folded.Incidents.Count, folded.Organisations.Count, differences);
     }
 
-    /// <summary>Rebuilds every inline read model and decision snapshot from the event log, reporting each one's name before it starts.</summary>
-    public static async Task RebuildAsync(IDocumentStore store, Func<string, Task>? starting, CancellationToken cancellation)
+    /// <summary>
+    /// Rebuilds every read model and decision snapshot from the event log in one pass (<see cref="ProjectionRebuild"/>),
+    /// then the running threat sums, telling <paramref name="starting"/> what it rebuilds before it starts.
+    /// </summary>
+    public static async Task<RebuildOutcome> RebuildAsync(IDocumentStore store, Func<IReadOnlyList<string>, Task>? starting, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(store);
-        using var daemon = await store.BuildProjectionDaemonAsync().ConfigureAwait(false);
-        foreach (var name in Rebuilt)
+        if (starting is not null)
         {
-            if (starting is not null)
-            {
-                await starting(name).ConfigureAwait(false);
-            }
-
-            if (name == nameof(SiteThreatSum))
-            {
-                await RebuildThreatSumsAsync(store, cancellation).ConfigureAwait(false);
-            }
-            else
-            {
-                await daemon.RebuildProjectionAsync(name, RebuildTimeout, cancellation).ConfigureAwait(false);
-            }
+            await starting(Rebuilt(store)).ConfigureAwait(false);
         }
+
+        var outcome = await ProjectionRebuild.RunAsync(store, RebuildTimeout, cancellation).ConfigureAwait(false);
+        // The running threat sums fold with what earlier events reported (a projection of their own, not a domain
+        // fold): written after, from the domain's fold of the history.
+        await RebuildThreatSumsAsync(store, cancellation).ConfigureAwait(false);
+        return outcome;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using Marten.Events.Projections;
@@ -5,13 +6,40 @@ using Marten.Events.Projections;
 namespace Posture.Infrastructure.Marten;
 
 /// <summary>
+/// What a Posture projection is apart from Marten: the document it keeps, which rows an event goes to, and the pure
+/// fold. <see cref="DomainFold{TDocument}"/> and <see cref="DomainMultiFold{TDocument}"/> describe themselves by it, so
+/// Posture's own rebuild (<see cref="Audit.ProjectionRebuild"/>) folds every registered projection, and a projection
+/// registered later, exactly as Marten routes it inline, without a list of document types of its own.
+/// </summary>
+public interface IDomainFold
+{
+    Type DocumentType { get; }
+
+    /// <summary>
+    /// True when each row is one stream's document (its id is the stream's id, and Marten stores the stream's version
+    /// as its revision); false when rows are routed across streams (Marten stores the last event's sequence).
+    /// </summary>
+    bool KeyedByStream { get; }
+
+    /// <summary>Whether the fold takes events of this type at all (a rebuild reads only the types some fold takes).</summary>
+    bool Takes(Type eventType);
+
+    /// <summary>Adds to <paramref name="rows"/> the id of every row the event goes to (none when the fold does not take it).</summary>
+    void RowsOf(Guid streamId, object data, ICollection<Guid> rows);
+
+    /// <summary>The row after the event; null deletes it (or leaves it absent).</summary>
+    object? Fold(object? document, object data);
+}
+
+/// <summary>
 /// A Marten projection of one stream that only delegates to a pure fold in the domain. Marten 9 has no runtime
 /// reflection for aggregates and its source generator would have to run in the domain project, so every
 /// single-stream state and read model is registered through this one class.
 /// </summary>
-public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Guid> where TDocument : class
+public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Guid>, IDomainFold where TDocument : class
 {
     private readonly Func<TDocument?, object, TDocument?> _evolve;
+    private readonly EventTypes _taking = new();
 
     public DomainFold(Func<TDocument?, object, TDocument?> evolve)
     {
@@ -29,6 +57,7 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
         foreach (var type in eventTypes)
         {
             IncludeType(type);
+            _taking.Add(type);
         }
 
         return this;
@@ -39,6 +68,22 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
         ArgumentNullException.ThrowIfNull(e);
         return _evolve(snapshot, e.Data);
     }
+
+    Type IDomainFold.DocumentType => typeof(TDocument);
+
+    bool IDomainFold.KeyedByStream => true;
+
+    bool IDomainFold.Takes(Type eventType) => _taking.IsEmpty || _taking.Match(eventType);
+
+    void IDomainFold.RowsOf(Guid streamId, object data, ICollection<Guid> rows)
+    {
+        if (_taking.IsEmpty || _taking.Match(data.GetType()))
+        {
+            rows.Add(streamId);
+        }
+    }
+
+    object? IDomainFold.Fold(object? document, object data) => _evolve((TDocument?)document, data);
 }
 
 /// <summary>
@@ -46,9 +91,10 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
 /// several streams): the constructor's caller says which events go to which row with <see cref="Route{TEvent}"/>.
 /// Returning null from the fold deletes the row.
 /// </summary>
-public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument, Guid> where TDocument : class
+public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument, Guid>, IDomainFold where TDocument : class
 {
     private readonly Func<TDocument?, object, TDocument?> _evolve;
+    private readonly List<(EventTypes Types, Func<object, Guid> RowId)> _routes = [];
 
     public DomainMultiFold(Func<TDocument?, object, TDocument?> evolve)
     {
@@ -60,6 +106,9 @@ public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument
     public DomainMultiFold<TDocument> Route<TEvent>(Func<TEvent, Guid> rowId) where TEvent : notnull
     {
         Identity(rowId);
+        var types = new EventTypes();
+        types.Add(typeof(TEvent));
+        _routes.Add((types, e => rowId((TEvent)e)));
         return this;
     }
 
@@ -67,5 +116,43 @@ public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument
     {
         ArgumentNullException.ThrowIfNull(e);
         return _evolve(snapshot, e.Data);
+    }
+
+    Type IDomainFold.DocumentType => typeof(TDocument);
+
+    bool IDomainFold.KeyedByStream => false;
+
+    bool IDomainFold.Takes(Type eventType) => _routes.Exists(r => r.Types.Match(eventType));
+
+    void IDomainFold.RowsOf(Guid streamId, object data, ICollection<Guid> rows)
+    {
+        foreach (var (types, rowId) in _routes)
+        {
+            if (types.Match(data.GetType()) && rowId(data) is var row && !rows.Contains(row))
+            {
+                rows.Add(row);
+            }
+        }
+    }
+
+    object? IDomainFold.Fold(object? document, object data) => _evolve((TDocument?)document, data);
+}
+
+/// <summary>
+/// The event types a fold takes (an interface or base class takes every type that implements it), answered per
+/// concrete type once: a rebuild asks for every event.
+/// </summary>
+internal sealed class EventTypes
+{
+    private readonly List<Type> _taken = [];
+    private readonly ConcurrentDictionary<Type, bool> _answers = new();
+
+    public bool IsEmpty => _taken.Count == 0;
+
+    public void Add(Type type) => _taken.Add(type);
+
+    public bool Match(Type concrete)
+    {
+        return _answers.GetOrAdd(concrete, (type, taken) => taken.Exists(t => t.IsAssignableFrom(type)), _taken);
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using JasperFx.Events.Projections;
 using Marten;
+using Marten.Services.Json.Transformations;
 using Posture.Domain.Bases;
 using Posture.Domain.Contractors;
 using Posture.Domain.Incidents;
@@ -22,6 +23,21 @@ public static class PostureStore
 
     /// <summary>The decision states kept as inline snapshot documents rather than folded live from their streams.</summary>
     public static readonly IReadOnlySet<Type> DecisionSnapshots = new HashSet<Type> { typeof(Base), typeof(ThreatRecord) };
+
+    /// <summary>Old shapes of stored events, read as today's (docs/events.md, change log), by Marten and by Posture's own rebuild.</summary>
+    public static IReadOnlyList<IEventUpcaster> Upcasters { get; } = [new RocketAttackUpcaster()];
+
+    /// <summary>
+    /// Every projection kept in the store (inline) that is a <see cref="DomainFold{TDocument}"/> or
+    /// <see cref="DomainMultiFold{TDocument}"/>, as the folds it delegates to: what Posture's one-pass rebuild folds.
+    /// (The running threat sums, a projection of their own, are rebuilt apart: ProjectionAudit.)
+    /// </summary>
+    public static IReadOnlyList<IDomainFold> StoredFolds(IReadOnlyStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.Events.Projections().OfType<ProjectionBase>()
+            .Where(p => p.Lifecycle != ProjectionLifecycle.Live).OfType<IDomainFold>().ToList();
+    }
 
     /// <summary>
     /// Lays the store out. <paramref name="threat"/> (default: the documented defaults) is what the running threat sums
@@ -45,7 +61,7 @@ public static class PostureStore
 
         EventCatalogue.Register(options.Events);
         // Old shapes of stored events, read as today's (docs/events.md, change log).
-        RocketAttackUpcaster.Register(options.Events);
+        options.Events.Upcast([.. Upcasters]);
         // Who recorded an event, and the correlation and causation ids of the command that produced it.
         // (EnableAll covers correlation, causation and headers; the user name is switched on by itself.)
         options.Events.MetadataConfig.EnableAll();

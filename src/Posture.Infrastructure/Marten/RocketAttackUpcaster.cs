@@ -1,9 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Marten.Events;
+using Marten.Services.Json.Transformations.SystemTextJson;
 using Posture.Domain.Bases;
 using Posture.Infrastructure.Json;
-using static Marten.Services.Json.Transformations.SystemTextJson.JsonTransformations;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -12,26 +11,26 @@ namespace Posture.Infrastructure.Marten;
 /// 2026-11-26) kept the report's fields flat at the top level, with no precision and a <c>claimedBy</c> in place of
 /// attribution; it is read as today's <see cref="RocketAttackOccurred"/> with precision exact and attribution
 /// claimed (by <c>claimedBy</c>) when it named someone, unknown otherwise. Today's shape is read as it is.
-/// Registered under the stored name, so Marten takes this reading for every stored row of that name; writing is
-/// unchanged.
+/// Registered under the stored name (<see cref="PostureStore.Upcasters"/>), so Marten takes this reading for every
+/// stored row of that name, and so does Posture's own rebuild; writing is unchanged.
 /// </summary>
-public static class RocketAttackUpcaster
+public sealed class RocketAttackUpcaster : EventUpcaster<RocketAttackOccurred>
 {
     private static readonly JsonSerializerOptions Json = PostureJson.Create();
 
-    public static void Register(IEventStoreOptions events)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        events.Upcast<RocketAttackOccurred>(EventCatalogue.StoredNames[typeof(RocketAttackOccurred)], Upcast(Read));
-    }
+    public override string EventTypeName => EventCatalogue.StoredNames[typeof(RocketAttackOccurred)];
+
+    protected override RocketAttackOccurred Upcast(JsonDocument oldEvent) => Read(oldEvent);
 
     /// <summary>Today's event from a stored payload of either shape.</summary>
     public static RocketAttackOccurred Read(JsonDocument stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        var payload = JsonNode.Parse(stored.RootElement.GetRawText())!.AsObject();
-        var current = payload.ContainsKey("report") ? payload : FromFirstShape(payload);
-        return current.Deserialize<RocketAttackOccurred>(Json) ?? throw new JsonException("rocket_attack_occurred with an empty payload");
+        // Today's shape (nearly every row) is deserialized from the parsed document as it is; only the first shape is rewritten.
+        var current = stored.RootElement.TryGetProperty("report", out _)
+            ? stored.Deserialize<RocketAttackOccurred>(Json)
+            : FromFirstShape(JsonNode.Parse(stored.RootElement.GetRawText())!.AsObject()).Deserialize<RocketAttackOccurred>(Json);
+        return current ?? throw new JsonException("rocket_attack_occurred with an empty payload");
     }
 
     private static JsonObject FromFirstShape(JsonObject old)

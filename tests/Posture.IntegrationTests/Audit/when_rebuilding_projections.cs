@@ -211,7 +211,8 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         var documents = new Dictionary<string, Dictionary<Guid, string>>();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        foreach (var name in ProjectionAudit.Rebuilt)
+        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        foreach (var name in ProjectionAudit.Rebuilt(store))
         {
             var rows = new Dictionary<Guid, string>();
             await using var command = new NpgsqlCommand($"select id, data::text from {PostureStore.Schema}.mt_doc_{name.ToLowerInvariant()}", connection);
