@@ -8,8 +8,11 @@ using Posture.Infrastructure.Storage;
 
 namespace Posture.Infrastructure.Audit;
 
-/// <summary>What a rebuild did: how many events it folded, and how many documents of each projection it wrote.</summary>
-public sealed record RebuildOutcome(long Events, IReadOnlyDictionary<string, long> Documents);
+/// <summary>
+/// What a rebuild did: how many events it folded, how many documents of each projection it wrote, and how often a row
+/// parked out of memory was fetched back because a later event changed it.
+/// </summary>
+public sealed record RebuildOutcome(long Events, IReadOnlyDictionary<string, long> Documents, long FetchedBack);
 
 /// <summary>
 /// Posture's own rebuild of every stored projection (docs/adr/0018-one-pass-projection-rebuild.md): one streaming
@@ -36,6 +39,7 @@ public sealed class ProjectionRebuild
     private readonly BulkDocuments[] _staged;
     private readonly int _holding;
     private long _touched;
+    private long _fetchedBack;
 
     private ProjectionRebuild(IReadOnlyList<IDomainFold> folds, BulkDocuments[] staged, int holding)
     {
@@ -84,7 +88,7 @@ public sealed class ProjectionRebuild
             await transaction.CommitAsync(cancellation).ConfigureAwait(false);
         }
 
-        return new RebuildOutcome(events, folds.Select((f, i) => (f.DocumentType.Name, staged[i].Staged)).ToDictionary(p => p.Name, p => p.Staged));
+        return new RebuildOutcome(events, folds.Select((f, i) => (f.DocumentType.Name, staged[i].Staged)).ToDictionary(p => p.Name, p => p.Staged), rebuild._fetchedBack);
     }
 
     private async Task<long> FoldAsync(IDocumentStore store, StoredEventReading reading, TimeSpan timeout, CancellationToken cancellation)
@@ -150,6 +154,7 @@ public sealed class ProjectionRebuild
             foreach (var parked in await _staged[f].TakeBackAsync(missing[f], cancellation).ConfigureAwait(false))
             {
                 _rows[f][parked.Id] = new Row(parked.Document, parked.Revision);
+                _fetchedBack++;
             }
         }
 

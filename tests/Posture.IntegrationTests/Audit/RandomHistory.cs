@@ -1,13 +1,15 @@
 using NodaTime;
 using Posture.Domain.Bases;
 using Posture.Domain.Contractors;
+using Posture.Domain.Missions;
 
 namespace Posture.IntegrationTests.Audit;
 
 /// <summary>
 /// A reproducible random history the deciders would accept: sites registered, contractors engaged, then incidents of
 /// every kind, corrections and retractions of incidents still believed, deployments, and evacuations of no more people
-/// than are at a site. Each event is paired with the stream it belongs to.
+/// than are at a site; with <c>missions</c>, missions launched, expanded and reduced, and their personnel assigned to
+/// and withdrawn from sites. Each event is paired with the stream it belongs to.
 /// </summary>
 public static class RandomHistory
 {
@@ -15,14 +17,15 @@ public static class RandomHistory
 
     private static readonly Instant Start = Instant.FromUtc(2020, 1, 1, 0, 0);
 
-    public static IReadOnlyList<(Guid Stream, object Event)> Generate(int seed, int sites, int events)
+    public static IReadOnlyList<(Guid Stream, object Event)> Generate(int seed, int sites, int events, int missions = 0)
     {
         var random = new Random(seed);
         var history = new List<(Guid, object)>(events);
         var bases = Enumerable.Range(0, sites).Select(_ => NewGuid(random)).ToArray();
         var contractors = Enumerable.Range(0, Contractors).Select(_ => NewGuid(random)).ToArray();
         var believed = new List<(Guid Base, Guid Incident)>();
-        var present = new Dictionary<(Guid Contractor, Guid Base), int>();
+        var present = new Dictionary<(Guid Organisation, Guid Base), int>();
+        var strengths = new Dictionary<Guid, int>();
         Instant At(int i) => Start + Duration.FromMinutes(i * 7);
 
         for (var i = 0; i < bases.Length; i++)
@@ -35,6 +38,14 @@ public static class RandomHistory
             history.Add((contractors[i], new ContractorEngaged(contractors[i], $"Company {i}", $"Programme {i}", At(i))));
         }
 
+        for (var i = 0; i < missions; i++)
+        {
+            var mission = NewGuid(random);
+            strengths[mission] = random.Next(50, 500);
+            history.Add((mission, new MissionLaunched(mission, $"Mission {i}", strengths[mission], [bases[random.Next(bases.Length)]], At(history.Count))));
+        }
+
+        var launched = strengths.Keys.ToArray();
         while (history.Count < events)
         {
             var at = At(history.Count);
@@ -58,6 +69,10 @@ public static class RandomHistory
                 believed.RemoveAt(index);
                 history.Add((atBase, new IncidentRetracted(atBase, incident, "a duplicate report")));
             }
+            else if (launched.Length > 0 && random.Next(3) == 0)
+            {
+                history.Add(MissionEvent(random, launched[random.Next(launched.Length)], site, at, present, strengths));
+            }
             else
             {
                 var contractor = contractors[random.Next(contractors.Length)];
@@ -78,6 +93,30 @@ public static class RandomHistory
         }
 
         return history;
+    }
+
+    private static (Guid, object) MissionEvent(
+        Random random, Guid mission, Guid site, Instant at, Dictionary<(Guid Organisation, Guid Base), int> present, Dictionary<Guid, int> strengths)
+    {
+        var here = present.GetValueOrDefault((mission, site));
+        var strength = strengths[mission];
+        switch (random.Next(4))
+        {
+            case 0:
+                strengths[mission] = strength + random.Next(1, 100);
+                return (mission, new MissionExpanded(mission, strength, strengths[mission], at));
+            case 1 when strength > 10:
+                strengths[mission] = strength - random.Next(1, strength / 2);
+                return (mission, new MissionReduced(mission, strength, strengths[mission], at));
+            case 2 when here > 0:
+                var leaving = random.Next(1, here + 1);
+                present[(mission, site)] = here - leaving;
+                return (mission, new MissionPersonnelWithdrawn(mission, site, leaving, at));
+            default:
+                var count = random.Next(1, 30);
+                present[(mission, site)] = here + count;
+                return (mission, new MissionPersonnelAssigned(mission, site, count, at));
+        }
     }
 
     private static object Incident(Random random, Guid site, Guid incident, Instant at)
