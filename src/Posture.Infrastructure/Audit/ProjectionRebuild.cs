@@ -36,6 +36,7 @@ public sealed class ProjectionRebuild
 
     private readonly IReadOnlyList<IDomainFold> _folds;
     private readonly Dictionary<Guid, Row>[] _rows;
+    private readonly ParkedIds[] _parked;
     private readonly BulkDocuments[] _staged;
     private readonly int _holding;
     private long _touched;
@@ -47,6 +48,7 @@ public sealed class ProjectionRebuild
         _staged = staged;
         _holding = holding;
         _rows = folds.Select(_ => new Dictionary<Guid, Row>()).ToArray();
+        _parked = folds.Select(_ => new ParkedIds()).ToArray();
     }
 
     /// <summary>The names of the document types a rebuild writes, in the order the store registers their projections.</summary>
@@ -141,7 +143,7 @@ public sealed class ProjectionRebuild
                 routes[(e * _folds.Count) + f] = rows;
                 foreach (var id in rows)
                 {
-                    if (!_rows[f].ContainsKey(id))
+                    if (!_rows[f].ContainsKey(id) && _parked[f].MayHold(id))
                     {
                         missing[f].Add(id);
                     }
@@ -212,6 +214,7 @@ public sealed class ProjectionRebuild
             foreach (var (fold, id, _) in byFold)
             {
                 _rows[fold].Remove(id);
+                _parked[fold].Add(id);
             }
         }
     }
@@ -228,5 +231,63 @@ public sealed class ProjectionRebuild
         public int Folded { get; set; }
 
         public long Touched { get; set; }
+    }
+
+    /// <summary>
+    /// Which ids may have been parked: a Bloom filter of fixed size (1 MiB a projection), so a block's new rows (most
+    /// of them, in a history of incidents) are not looked for in the staging tables, and memory stays flat however
+    /// many rows are parked. A false "may" costs only a lookup that finds nothing.
+    /// </summary>
+    private sealed class ParkedIds
+    {
+        private const int Bits = 1 << 23;
+        private const int Probes = 3;
+        private readonly ulong[] _words = new ulong[Bits / 64];
+
+        public void Add(Guid id)
+        {
+            var (first, step) = Hashes(id);
+            for (var i = 0; i < Probes; i++)
+            {
+                var bit = unchecked(first + ((ulong)i * step)) & (Bits - 1);
+                _words[bit >> 6] |= 1UL << (int)(bit & 63);
+            }
+        }
+
+        public bool MayHold(Guid id)
+        {
+            var (first, step) = Hashes(id);
+            for (var i = 0; i < Probes; i++)
+            {
+                var bit = unchecked(first + ((ulong)i * step)) & (Bits - 1);
+                if ((_words[bit >> 6] & (1UL << (int)(bit & 63))) == 0)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Two hashes mixed from the id's halves (ids are not all random: some are derived from dates and sites).</summary>
+        private static (ulong First, ulong Step) Hashes(Guid id)
+        {
+            Span<byte> bytes = stackalloc byte[16];
+            id.TryWriteBytes(bytes);
+            var low = BitConverter.ToUInt64(bytes);
+            var high = BitConverter.ToUInt64(bytes[8..]);
+            return (Mix(low ^ Mix(high)), Mix(unchecked(high + 0x9E3779B97F4A7C15UL)) | 1);
+        }
+
+        /// <summary>The SplitMix64 finaliser.</summary>
+        private static ulong Mix(ulong value)
+        {
+            unchecked
+            {
+                value = (value ^ (value >> 30)) * 0xBF58476D1CE4E5B9UL;
+                value = (value ^ (value >> 27)) * 0x94D049BB133111EBUL;
+                return value ^ (value >> 31);
+            }
+        }
     }
 }
