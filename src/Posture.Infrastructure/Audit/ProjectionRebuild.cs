@@ -15,7 +15,7 @@ namespace Posture.Infrastructure.Audit;
 public sealed record RebuildOutcome(long Events, IReadOnlyDictionary<string, long> Documents, long FetchedBack);
 
 /// <summary>
-/// Posture's own rebuild of every stored projection (docs/adr/0018-one-pass-projection-rebuild.md): one streaming
+/// Posture's own rebuild of every stored projection (docs/adr/0019-one-pass-projection-rebuild.md): one streaming
 /// read of the event log in sequence order (only the columns a fold needs), each event deserialized once by the
 /// store's serializer and upcasters, folded into every projection's rows by the same routes and pure folds the inline
 /// projections use (<see cref="IDomainFold"/>, taken from the store's registrations), the rows written by binary COPY
