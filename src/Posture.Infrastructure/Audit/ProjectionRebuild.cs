@@ -37,12 +37,12 @@ public sealed class ProjectionRebuild
     private readonly IReadOnlyList<IDomainFold> _folds;
     private readonly Dictionary<Guid, Row>[] _rows;
     private readonly ParkedIds[] _parked;
-    private readonly BulkDocuments[] _staged;
+    private readonly DocumentStaging[] _staged;
     private readonly int _holding;
     private long _touched;
     private long _fetchedBack;
 
-    private ProjectionRebuild(IReadOnlyList<IDomainFold> folds, BulkDocuments[] staged, int holding)
+    private ProjectionRebuild(IReadOnlyList<IDomainFold> folds, DocumentStaging[] staged, int holding)
     {
         _folds = folds;
         _staged = staged;
@@ -66,17 +66,17 @@ public sealed class ProjectionRebuild
         var reading = StoredEventReading.For(store.Options, folds);
         await using var writes = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await writes.OpenAsync(cancellation).ConfigureAwait(false);
-        var staged = new BulkDocuments[folds.Count];
+        var staged = new DocumentStaging[folds.Count];
         for (var i = 0; i < folds.Count; i++)
         {
-            staged[i] = await BulkDocuments.StageAsync(store, writes, folds[i].DocumentType, i, timeout, cancellation).ConfigureAwait(false);
+            staged[i] = await DocumentStaging.StageAsync(store, writes, folds[i].DocumentType, i, timeout, cancellation).ConfigureAwait(false);
         }
 
         var rebuild = new ProjectionRebuild(folds, staged, holding);
         var events = await rebuild.FoldAsync(store, reading, timeout, cancellation).ConfigureAwait(false);
         for (var i = 0; i < folds.Count; i++)
         {
-            await staged[i].WriteAsync(rebuild._rows[i].Select(r => new BulkDocument(r.Key, r.Value.Document, r.Value.Revision)), cancellation).ConfigureAwait(false);
+            await staged[i].WriteAsync(rebuild._rows[i].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision)), cancellation).ConfigureAwait(false);
             rebuild._rows[i].Clear();
         }
 
@@ -210,7 +210,7 @@ public sealed class ProjectionRebuild
             .ToList();
         foreach (var byFold in parking.GroupBy(p => p.Fold))
         {
-            await _staged[byFold.Key].WriteAsync(byFold.Select(p => new BulkDocument(p.Key, p.Value.Document, p.Value.Revision)), cancellation).ConfigureAwait(false);
+            await _staged[byFold.Key].WriteAsync(byFold.Select(p => new StagedDocument(p.Key, p.Value.Document, p.Value.Revision)), cancellation).ConfigureAwait(false);
             foreach (var (fold, id, _) in byFold)
             {
                 _rows[fold].Remove(id);

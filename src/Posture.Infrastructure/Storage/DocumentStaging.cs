@@ -5,7 +5,7 @@ using NpgsqlTypes;
 namespace Posture.Infrastructure.Storage;
 
 /// <summary>One document to write in bulk: its id, the document itself, and the revision Marten keeps for it.</summary>
-public readonly record struct BulkDocument(Guid Id, object Document, long Revision);
+public readonly record struct StagedDocument(Guid Id, object Document, long Revision);
 
 /// <summary>
 /// Writes many documents of one Marten document type at once: binary COPY into a temporary table on one connection,
@@ -18,7 +18,7 @@ public readonly record struct BulkDocument(Guid Id, object Document, long Revisi
 /// to hold in memory can park finished ones here and fetch one again if a later event changes it.
 /// </para>
 /// </summary>
-public sealed class BulkDocuments
+public sealed class DocumentStaging
 {
     private readonly NpgsqlConnection _connection;
     private readonly ISerializer _serializer;
@@ -27,7 +27,7 @@ public sealed class BulkDocuments
     private readonly string _staging;
     private readonly TimeSpan _timeout;
 
-    private BulkDocuments(NpgsqlConnection connection, ISerializer serializer, Type documentType, string table, string staging, TimeSpan timeout)
+    private DocumentStaging(NpgsqlConnection connection, ISerializer serializer, Type documentType, string table, string staging, TimeSpan timeout)
     {
         _connection = connection;
         _serializer = serializer;
@@ -45,14 +45,14 @@ public sealed class BulkDocuments
     /// <paramref name="connection"/> (named after <paramref name="number"/>, unique among the caller's stagings); it
     /// lives as long as the connection's session.
     /// </summary>
-    public static async Task<BulkDocuments> StageAsync(
+    public static async Task<DocumentStaging> StageAsync(
         IDocumentStore store, NpgsqlConnection connection, Type documentType, int number, TimeSpan timeout, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(connection);
         await store.Storage.Database.EnsureStorageExistsAsync(documentType, cancellation).ConfigureAwait(false);
         var table = store.Options.FindOrResolveDocumentType(documentType).TableName.QualifiedName;
-        var documents = new BulkDocuments(connection, store.Options.Serializer(), documentType, table, $"posture_bulk_documents_{number}", timeout);
+        var documents = new DocumentStaging(connection, store.Options.Serializer(), documentType, table, $"posture_bulk_documents_{number}", timeout);
         await documents.ExecuteAsync(
             $"drop table if exists {documents._staging}; create temporary table {documents._staging} (id uuid primary key, data jsonb not null, revision bigint not null)",
             transaction: null, cancellation).ConfigureAwait(false);
@@ -60,7 +60,7 @@ public sealed class BulkDocuments
     }
 
     /// <summary>Stages documents by binary COPY; each id at most once.</summary>
-    public async Task WriteAsync(IEnumerable<BulkDocument> documents, CancellationToken cancellation)
+    public async Task WriteAsync(IEnumerable<StagedDocument> documents, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(documents);
         await using var import = await _connection.BeginBinaryImportAsync(
@@ -79,10 +79,10 @@ public sealed class BulkDocuments
     }
 
     /// <summary>Removes these ids from the staging table and answers the documents that were staged under them.</summary>
-    public async Task<IReadOnlyList<BulkDocument>> TakeBackAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellation)
+    public async Task<IReadOnlyList<StagedDocument>> TakeBackAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        var taken = new List<BulkDocument>();
+        var taken = new List<StagedDocument>();
         if (ids.Count == 0 || Staged == 0)
         {
             return taken;
@@ -94,7 +94,7 @@ public sealed class BulkDocuments
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
         {
-            taken.Add(new BulkDocument(reader.GetGuid(0), _serializer.FromJson(_documentType, reader, 2), reader.GetInt64(1)));
+            taken.Add(new StagedDocument(reader.GetGuid(0), _serializer.FromJson(_documentType, reader, 2), reader.GetInt64(1)));
         }
 
         Staged -= taken.Count;
