@@ -1,3 +1,4 @@
+using JasperFx;
 using Marten;
 using NodaTime;
 using Npgsql;
@@ -100,11 +101,20 @@ public static class IncidentImportHandler
             messages.Add(new ReassessThreat([batch.BaseId], "incidents imported"));
         }
 
-        await new BulkEvents(session.DocumentStore).AppendAsync(connection, session.TenantId, appends, metadata, cancellation).ConfigureAwait(false);
-        await documents.UpsertAsync(connection, snapshots, cancellation).ConfigureAwait(false);
-        await documents.UpsertAsync(connection, siteRows, cancellation).ConfigureAwait(false);
-        await documents.UpsertAsync(connection, await IncidentRowsAsync(connection, documents, newIncidents, cancellation).ConfigureAwait(false), cancellation)
-            .ConfigureAwait(false);
+        try
+        {
+            await new BulkEvents(session.DocumentStore).AppendAsync(connection, session.TenantId, appends, metadata, cancellation).ConfigureAwait(false);
+            await documents.UpsertAsync(connection, snapshots, cancellation).ConfigureAwait(false);
+            await documents.UpsertAsync(connection, siteRows, cancellation).ConfigureAwait(false);
+            await documents.UpsertAsync(connection, await IncidentRowsAsync(connection, documents, newIncidents, cancellation).ConfigureAwait(false), cancellation)
+                .ConfigureAwait(false);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure)
+        {
+            // A document read above (a site moved by a contractor's command, say) was changed by another writer since.
+            throw new ConcurrencyException("another writer changed a document this import read; read it again and retry", e);
+        }
+
         return (new ImportOutcome(outcomes), messages);
     }
 

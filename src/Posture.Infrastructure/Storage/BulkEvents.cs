@@ -30,8 +30,6 @@ public sealed record EventMetadata(string? UserName, string? CorrelationId, stri
 /// </summary>
 public sealed class BulkEvents(IDocumentStore store)
 {
-    private const string UniqueViolation = "23505";
-
     private readonly ISerializer _serializer = store.Options.Serializer();
     private readonly string _schema = store.Options.Events.DatabaseSchemaName;
     private readonly Dictionary<Type, (string Name, string DotNetType)> _types = store.Options.Events.AllKnownEventTypes()
@@ -105,7 +103,7 @@ public sealed class BulkEvents(IDocumentStore store)
         {
             await write.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == UniqueViolation)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure)
         {
             throw new ConcurrencyException("another writer appended to one of the streams first; read them again and retry", e);
         }
@@ -113,7 +111,7 @@ public sealed class BulkEvents(IDocumentStore store)
         if (versions.RecordsAffected != streams.Count)
         {
             throw new ConcurrencyException(string.Create(CultureInfo.InvariantCulture,
-                $"{streams.Count - versions.RecordsAffected} of {streams.Count} streams were not at the version expected (or do not exist); read them again and retry"), null!);
+                $"{streams.Count - versions.RecordsAffected} of {streams.Count} streams were not at the version expected (or do not exist); read them again and retry"), null);
         }
     }
 

@@ -176,6 +176,37 @@ public sealed class when_importing_in_bulk(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task a_hash_a_writer_gives_is_kept_only_when_its_transaction_says_it_computed_it()
+    {
+        var (configuration, connectionString) = await DemoAsync();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        var next = (await StreamsAsync(connectionString)).Single(s => s.Stream == Erbil).Version + 1;
+        async Task<string?> InsertAsync(bool precomputed)
+        {
+            await using var transaction = await connection.BeginTransactionAsync();
+            await using var setting = new NpgsqlCommand("select set_config($1, $2, true)", connection);
+            setting.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EventChain.PrecomputedSetting });
+            setting.Parameters.Add(new NpgsqlParameter<string> { TypedValue = precomputed ? "on" : "off" });
+            await setting.ExecuteNonQueryAsync();
+            await using var insert = new NpgsqlCommand(
+                $"insert into {PostureStore.Schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, headers) "
+                + $"values (nextval('{PostureStore.Schema}.mt_events_sequence'), gen_random_uuid(), $1, $2, '{{}}', 'threat_assessed', now(), $3::jsonb) "
+                + $"returning headers ->> '{EventChain.HashHeader}'", connection);
+            insert.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Erbil });
+            insert.Parameters.Add(new NpgsqlParameter<long> { TypedValue = next });
+            insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $$"""{"{{EventChain.HashHeader}}": "0000"}""" });
+            var hash = (string?)await insert.ExecuteScalarAsync();
+            await transaction.RollbackAsync();
+            return hash;
+        }
+
+        (await InsertAsync(precomputed: false)).ShouldNotBe("0000", "a row inserted by any other writer is hashed by the trigger");
+        (await InsertAsync(precomputed: true)).ShouldBe("0000");
+        (await CliRun.RunAsync(configuration, "audit", "verify")).ExitCode.ShouldBe(0);
+    }
+
+    [Fact]
     public async Task an_append_after_a_stream_moved_on_is_refused_whole()
     {
         var (_, connectionString) = await DemoAsync();
