@@ -6,7 +6,9 @@ using Posture.Domain.Bases;
 using Posture.Domain.Common;
 using Posture.Domain.Incidents;
 using Posture.Domain.Sites;
+using Posture.Domain.Threats;
 using Posture.Infrastructure.Bus;
+using Posture.Infrastructure.Marten;
 using Posture.Infrastructure.Sites;
 using Posture.Infrastructure.Storage;
 using Wolverine;
@@ -24,9 +26,9 @@ public sealed record ImportIncidents(IReadOnlyList<RecordIncidents> Sites);
 /// <see cref="RecordIncidents"/> is (<see cref="BaseDecider"/>, on the base's decision snapshot, a repeat compared with
 /// the report first recorded), but the events and the inline documents they change are written set-based, for every
 /// site at once, in one transaction: the events with their chain hashes (<see cref="BulkEvents"/>), and the base's
-/// snapshot, the site and the incident-log rows (<see cref="BulkDocuments"/>) folded by the same pure functions the
+/// snapshot, the site, its running threat sum and the incident-log rows (<see cref="BulkDocuments"/>) folded by the same pure functions the
 /// inline projections delegate to (<see cref="Base.Evolve"/>, <see cref="SitePosture.Evolve"/>,
-/// <see cref="IncidentLogEntry.Evolve"/>), so they are what Marten would have written. One
+/// <see cref="IncidentLogEntry.Evolve"/>, <see cref="SiteThreatSum.Evolve"/>), so they are what Marten would have written. One
 /// <see cref="ReassessThreat"/> per site with new incidents goes to the outbox in the same transaction.
 /// <para>
 /// The transaction is REPEATABLE READ: every read sees one snapshot, and a row another writer changed since (a base's
@@ -61,12 +63,15 @@ public static class IncidentImportHandler
         var versions = await StreamVersionsAsync(connection, session.DocumentStore.Options.Events.DatabaseSchemaName, siteIds, cancellation).ConfigureAwait(false);
         var bases = await documents.LoadAsync<Base>(connection, siteIds, cancellation).ConfigureAwait(false);
         var sites = await documents.LoadAsync<SitePosture>(connection, siteIds, cancellation).ConfigureAwait(false);
+        var sums = await documents.LoadAsync<SiteThreatSum>(connection, siteIds, cancellation).ConfigureAwait(false);
+        var threat = PostureStore.ThreatSumsOf(session.DocumentStore).Threat;
         var now = clock.GetCurrentInstant();
 
         var outcomes = new List<IncidentBatchOutcome>(command.Sites.Count);
         var appends = new List<StreamAppend>();
         var snapshots = new List<(Guid, Base, long)>();
         var siteRows = new List<(Guid, SitePosture, long)>();
+        var sumRows = new List<(Guid, SiteThreatSum, long)>();
         var newIncidents = new List<IIncidentOccurred>();
         var messages = new OutgoingMessages();
         foreach (var batch in command.Sites)
@@ -97,6 +102,14 @@ public static class IncidentImportHandler
                 siteRows.Add((batch.BaseId, combined.Events.Aggregate<object, SitePosture?>(site.Document, SitePosture.Evolve)!, site.Revision + 1));
             }
 
+            // The site's running threat sum, as ThreatSumProjection folds it (an import only adds incidents, so no
+            // earlier report is needed).
+            var sum = sums.GetValueOrDefault(batch.BaseId);
+            if (combined.Events.Aggregate(sum?.Document, (s, e) => SiteThreatSum.Evolve(s, e, threat)) is { } summed)
+            {
+                sumRows.Add((batch.BaseId, summed, (sum?.Revision ?? 0) + 1));
+            }
+
             newIncidents.AddRange(combined.Events.OfType<IIncidentOccurred>());
             messages.Add(new ReassessThreat([batch.BaseId], "incidents imported"));
         }
@@ -106,6 +119,7 @@ public static class IncidentImportHandler
             await new BulkEvents(session.DocumentStore).AppendAsync(connection, session.TenantId, appends, metadata, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, snapshots, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, siteRows, cancellation).ConfigureAwait(false);
+            await documents.UpsertAsync(connection, sumRows, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, await IncidentRowsAsync(connection, documents, newIncidents, cancellation).ConfigureAwait(false), cancellation)
                 .ConfigureAwait(false);
         }

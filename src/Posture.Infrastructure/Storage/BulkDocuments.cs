@@ -33,7 +33,9 @@ public sealed class BulkDocuments(IDocumentStore store)
             return found;
         }
 
-        await using var select = new NpgsqlCommand($"select id, data, mt_version from {TableOf<T>()} where id = any($1)", connection);
+        var (table, numbered) = MappingOf<T>();
+        // A document without numeric revisions keeps a version id (a uuid) in mt_version: its revision reads as 0.
+        await using var select = new NpgsqlCommand($"select id, data, {(numbered ? "mt_version" : "0::bigint")} from {table} where id = any($1)", connection);
         select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids] });
         await using var reader = await select.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
@@ -60,9 +62,12 @@ public sealed class BulkDocuments(IDocumentStore store)
             return;
         }
 
+        var (table, numbered) = MappingOf<T>();
+        // Without numeric revisions Marten gives every write a new version id; so does this (the revision is ignored).
         await using var upsert = new NpgsqlCommand($"""
-            insert into {TableOf<T>()} (id, data, mt_last_modified, mt_dotnet_type, mt_version)
-            select d.id, d.data, transaction_timestamp(), $3, d.revision from unnest($1, $2, $4) as d(id, data, revision)
+            insert into {table} (id, data, mt_last_modified, mt_dotnet_type, mt_version)
+            select d.id, d.data, transaction_timestamp(), $3, {(numbered ? "d.revision" : "gen_random_uuid()")}
+              from unnest($1, $2, $4) as d(id, data, revision)
             on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified,
               mt_dotnet_type = excluded.mt_dotnet_type, mt_version = excluded.mt_version
             """, connection);
@@ -76,7 +81,8 @@ public sealed class BulkDocuments(IDocumentStore store)
         await upsert.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
     }
 
-    private string TableOf<T>()
+    /// <summary>The document's table, and whether its mt_version holds a numeric revision (else a version id).</summary>
+    private (string Table, bool Numbered) MappingOf<T>()
     {
         var mapping = store.Options.FindOrResolveDocumentType(typeof(T));
         if (mapping.TenancyStyle != JasperFx.MultiTenancy.TenancyStyle.Single)
@@ -84,6 +90,6 @@ public sealed class BulkDocuments(IDocumentStore store)
             throw new NotSupportedException($"{typeof(T).Name} is stored per tenant, which bulk writes do not do");
         }
 
-        return mapping.TableName.QualifiedName;
+        return (mapping.TableName.QualifiedName, mapping is global::Marten.Schema.DocumentMapping { UseNumericRevisions: true });
     }
 }
