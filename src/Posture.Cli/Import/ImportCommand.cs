@@ -282,12 +282,13 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
     /// <summary>
     /// The rows read since the last send, in file order, and the incidents among them by site. An export is in date
     /// order, its sites interleaved, so the rows are held up to <see cref="Size"/> and then sent as one
-    /// <see cref="RecordIncidents"/> per site: one transaction and one threat reassessment for each.
+    /// <see cref="RecordIncidents"/> per site, all in one <see cref="ImportIncidents"/>: one transaction for all, and
+    /// one threat reassessment per site.
     /// </summary>
     private sealed class ImportBatch
     {
         /// <summary>How many rows are held before they are sent: enough to make each site's batch large, few enough to hold.</summary>
-        public const int Size = 2_000;
+        public const int Size = 10_000;
 
         private readonly Dictionary<Guid, List<RecordIncident>> _bySite = [];
 
@@ -314,18 +315,17 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             Rows.Add((line, verdict, site));
         }
 
-        /// <summary>Sends each site's incidents, one batch after another, and answers their outcomes by site, in order.</summary>
+        /// <summary>Sends every site's incidents as one bulk write (one transaction) and answers their outcomes by site, in order.</summary>
         public async Task<Dictionary<Guid, Queue<IncidentRowOutcome>>> SendAsync(CliRuntime runtime, CancellationToken cancellation)
         {
-            var outcomes = new Dictionary<Guid, Queue<IncidentRowOutcome>>();
-            foreach (var (siteId, incidents) in _bySite)
+            if (_bySite.Count == 0)
             {
-                var outcome = await runtime.Bus.SendCommandAsync<IncidentBatchOutcome>(new RecordIncidents(siteId, incidents), runtime.Caller,
-                    cancellation: cancellation);
-                outcomes[siteId] = new Queue<IncidentRowOutcome>(outcome.Rows);
+                return [];
             }
 
-            return outcomes;
+            var outcome = await runtime.Bus.SendCommandAsync<ImportOutcome>(
+                new ImportIncidents([.. _bySite.Select(s => new RecordIncidents(s.Key, s.Value))]), runtime.Caller, cancellation: cancellation);
+            return outcome.Sites.ToDictionary(s => s.Stream.StreamId, s => new Queue<IncidentRowOutcome>(s.Rows));
         }
 
         public void Clear()

@@ -24,6 +24,13 @@ public static class EventChain
     /// <summary>The event header that carries the hash (lower-case hex SHA-256).</summary>
     public const string HashHeader = "hash";
 
+    /// <summary>
+    /// A transaction-local setting (<c>SET LOCAL</c>) by which a bulk writer (<see cref="Storage.BulkEvents"/>) says it
+    /// computed each row's hash itself with <see cref="Hash"/>, over PostgreSQL's own rendering of the payload; the
+    /// trigger then keeps a row's <c>hash</c> header instead of computing it. Rows without the header are hashed as ever.
+    /// </summary>
+    public const string PrecomputedSetting = "posture.chain_precomputed";
+
     private const string FieldFunction = "posture_chain_field";
     private const string ChainFunction = "posture_chain_event";
     private const string TriggerName = "posture_chain_events";
@@ -91,6 +98,9 @@ public static class EventChain
                 DECLARE
                   previous text;
                 BEGIN
+                  IF NEW.headers ? '{HashHeader}' AND current_setting('{PrecomputedSetting}', true) = 'on' THEN
+                    RETURN NEW;
+                  END IF;
                   SELECT e.headers ->> '{HashHeader}' INTO previous FROM {schema}.mt_events e
                    WHERE e.stream_id = NEW.stream_id AND e.version = NEW.version - 1;
                   NEW.headers := CASE WHEN jsonb_typeof(NEW.headers) = 'object' THEN NEW.headers ELSE jsonb_build_object() END

@@ -182,17 +182,17 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         var connectionString = configuration["ConnectionStrings:Posture"]!;
         var before = await IncidentEventsAsync(connectionString);
         var sample = await File.ReadAllLinesAsync(Sample);
-        // 2,001 attacks at Balad (more than the 2,000 rows held and sent at a time), then the first of them again, then one at Erbil.
-        var rows = Enumerable.Range(0, 2001).Select(i => sample[2].Replace("IRQ90002", $"BLK{i:00000}", StringComparison.Ordinal)).ToList();
+        // 10,001 attacks at Balad (more than the 10,000 rows held and sent at a time), then the first of them again, then one at Erbil.
+        var rows = Enumerable.Range(0, 10_001).Select(i => sample[2].Replace("IRQ90002", $"BLK{i:00000}", StringComparison.Ordinal)).ToList();
 
         var run = await ImportLinesAsync(configuration, [sample[0], .. rows, rows[0], sample[1]]);
 
         run.ExitCode.ShouldBe(0, run.Error + run.Output);
-        run.Output.ShouldContain("imported 2002, already imported 1, skipped 0, rejected 0");
-        (await IncidentEventsAsync(connectionString)).ShouldBe(before + 2002);
+        run.Output.ShouldContain("imported 10002, already imported 1, skipped 0, rejected 0");
+        (await IncidentEventsAsync(connectionString)).ShouldBe(before + 10_002);
         await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
         await using var session = store.QuerySession();
-        (await session.LoadAsync<SitePosture>(DemoCommand.Balad)).ShouldNotBeNull().IncidentCount.ShouldBe(2 + 2001);
+        (await session.LoadAsync<SitePosture>(DemoCommand.Balad)).ShouldNotBeNull().IncidentCount.ShouldBe(2 + 10_001);
         (await session.LoadAsync<SitePosture>(Erbil)).ShouldNotBeNull().IncidentCount.ShouldBe(1 + 1);
     }
 
