@@ -117,7 +117,11 @@ public static class PostureStore
         options.Schema.For<IncidentLogEntry>().Identity(x => x.Id)
             .Index(x => x.SiteId)
             .Index(x => x.OccurredAtUnixMilliseconds);
-        options.Schema.For<SitePosture>().Identity(x => x.Id);
+        // A site's position also in columns of its own (sites never move): finding a site's neighbours reads them
+        // without the documents, which grow with every incident (SiteReader.PlacesAsync, docs/adr/0019).
+        options.Schema.For<SitePosture>().Identity(x => x.Id)
+            .Duplicate(x => x.Latitude)
+            .Duplicate(x => x.Longitude);
         options.Schema.For<SiteThreatSum>().Identity(x => x.Id);
         options.Schema.For<CommandReceipt>().Identity(x => x.Id);
         options.Schema.For<Alert>().Identity(x => x.Id).Index(x => x.AtUnixMilliseconds);
