@@ -66,7 +66,7 @@ public sealed class HistoryReader(ThreatOptions options)
     /// the same rows (recorded kinds, not archived, by <paramref name="knownAt"/>, in recorded order), but only their
     /// stored name and data are read, and each payload is read as Marten reads it (<see cref="StoredEvents"/>). Marten's
     /// own read also builds each event's metadata (user, correlation, headers), which a fold does not need and which cost
-    /// four times the payloads on a 1,000-event stream (docs/adr/0019).
+    /// four times the payloads on a 1,000-event stream (docs/adr/0020).
     /// </summary>
     private static async Task<IReadOnlyList<object>> PayloadsRecordedByAsync(
         IQuerySession session, Instant? knownAt, Guid[] streams, CancellationToken cancellation)

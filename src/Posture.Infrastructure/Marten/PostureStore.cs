@@ -118,7 +118,7 @@ public static class PostureStore
             .Index(x => x.SiteId)
             .Index(x => x.OccurredAtUnixMilliseconds);
         // A site's position also in columns of its own (sites never move): finding a site's neighbours reads them
-        // without the documents, which grow with every incident (SiteReader.PlacesAsync, docs/adr/0019).
+        // without the documents, which grow with every incident (SiteReader.PlacesAsync, docs/adr/0020).
         options.Schema.For<SitePosture>().Identity(x => x.Id)
             .Duplicate(x => x.Latitude)
             .Duplicate(x => x.Longitude);

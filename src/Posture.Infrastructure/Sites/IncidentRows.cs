@@ -13,7 +13,7 @@ namespace Posture.Infrastructure.Sites;
 /// not hold at that version: a busy site's incidents are deserialized once, then only what was recorded, corrected or
 /// retracted since. It stays exact whoever writes (another node, the CLI, a rebuild, a reset): a rewritten row has a new
 /// version, a removed row is no longer listed, and a row is never kept under a version older than what was loaded
-/// (docs/adr/0019).
+/// (docs/adr/0020).
 /// </summary>
 internal sealed class IncidentRows
 {

@@ -61,7 +61,7 @@ public sealed class SiteReader(ThreatOptions options)
     /// <summary>
     /// Where every site is: all the nearby rule needs, read without the sites' histories. The position is read from the
     /// site's own columns (PostureStore duplicates it): a site's document grows with its history, and building the
-    /// positions from 1,000 documents cost ten times more than reading the columns (docs/adr/0019).
+    /// positions from 1,000 documents cost ten times more than reading the columns (docs/adr/0020).
     /// </summary>
     public static async Task<IReadOnlyList<SitePlace>> PlacesAsync(IQuerySession session, CancellationToken cancellation)
     {

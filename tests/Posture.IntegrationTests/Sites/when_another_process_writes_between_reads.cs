@@ -11,7 +11,7 @@ using Posture.IntegrationTests.Infrastructure;
 namespace Posture.IntegrationTests.Sites;
 
 /// <summary>
-/// A site read keeps the incident rows it has already read, by the version of each row (SiteReader, docs/adr/0019).
+/// A site read keeps the incident rows it has already read, by the version of each row (SiteReader, docs/adr/0020).
 /// What another process writes between two reads (here a second document store on the same database, as the CLI or
 /// another node would be) is in the next answer at once: a new site and its incidents, a correction, a retraction,
 /// and the same ids written again after the data was reset.
