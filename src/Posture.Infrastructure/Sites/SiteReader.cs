@@ -66,7 +66,13 @@ public sealed class SiteReader(ThreatOptions options)
     public static async Task<IReadOnlyList<SitePlace>> PlacesAsync(IQuerySession session, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        await using var command = new NpgsqlCommand($"select id, latitude, longitude from {session.DocumentStore.Options.Schema.For<SitePosture>()}");
+        // Rows written by Posture's own bulk paths (the one-pass rebuild, the import) leave the columns empty: those
+        // positions are read from the document, until Marten's next upsert of the site fills its columns.
+        await using var command = new NpgsqlCommand($"""
+            select id, coalesce(latitude, CAST(data ->> 'latitude' as double precision)),
+                   coalesce(longitude, CAST(data ->> 'longitude' as double precision))
+            from {session.DocumentStore.Options.Schema.For<SitePosture>()}
+            """);
         await using var reader = await session.ExecuteReaderAsync(command, cancellation).ConfigureAwait(false);
         var places = new List<SitePlace>();
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
