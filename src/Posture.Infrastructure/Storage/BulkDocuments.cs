@@ -63,13 +63,17 @@ public sealed class BulkDocuments(IDocumentStore store)
         }
 
         var (table, numbered) = MappingOf<T>();
+        var duplicated = DuplicatedColumns.Of(store, typeof(T));
+        var columns = string.Concat(duplicated.Select(d => $", {d.Column}"));
+        var values = string.Concat(duplicated.Select(d => $", {d.Value}"));
+        var updates = string.Concat(duplicated.Select(d => $", {d.Column} = excluded.{d.Column}"));
         // Without numeric revisions Marten gives every write a new version id; so does this (the revision is ignored).
         await using var upsert = new NpgsqlCommand($"""
-            insert into {table} (id, data, mt_last_modified, mt_dotnet_type, mt_version)
-            select d.id, d.data, transaction_timestamp(), $3, {(numbered ? "d.revision" : "gen_random_uuid()")}
+            insert into {table} (id, data, mt_last_modified, mt_dotnet_type, mt_version{columns})
+            select d.id, d.data, transaction_timestamp(), $3, {(numbered ? "d.revision" : "gen_random_uuid()")}{values}
               from unnest($1, $2, $4) as d(id, data, revision)
             on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified,
-              mt_dotnet_type = excluded.mt_dotnet_type, mt_version = excluded.mt_version
+              mt_dotnet_type = excluded.mt_dotnet_type, mt_version = excluded.mt_version{updates}
             """, connection);
         upsert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. documents.Select(d => d.Id)] });
         upsert.Parameters.Add(new NpgsqlParameter<string[]>

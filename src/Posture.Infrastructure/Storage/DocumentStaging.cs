@@ -26,9 +26,13 @@ public sealed class DocumentStaging
     private readonly string _table;
     private readonly string _staging;
     private readonly TimeSpan _timeout;
+    private readonly IReadOnlyList<(string Column, string Value)> _duplicated;
 
-    private DocumentStaging(NpgsqlConnection connection, ISerializer serializer, Type documentType, string table, string staging, TimeSpan timeout)
+    private DocumentStaging(
+        NpgsqlConnection connection, ISerializer serializer, Type documentType, string table, string staging, TimeSpan timeout,
+        IReadOnlyList<(string Column, string Value)> duplicated)
     {
+        _duplicated = duplicated;
         _connection = connection;
         _serializer = serializer;
         _documentType = documentType;
@@ -52,7 +56,8 @@ public sealed class DocumentStaging
         ArgumentNullException.ThrowIfNull(connection);
         await store.Storage.Database.EnsureStorageExistsAsync(documentType, cancellation).ConfigureAwait(false);
         var table = store.Options.FindOrResolveDocumentType(documentType).TableName.QualifiedName;
-        var documents = new DocumentStaging(connection, store.Options.Serializer(), documentType, table, $"posture_bulk_documents_{number}", timeout);
+        var documents = new DocumentStaging(connection, store.Options.Serializer(), documentType, table, $"posture_bulk_documents_{number}", timeout,
+            DuplicatedColumns.Of(store, documentType));
         await documents.ExecuteAsync(
             $"drop table if exists {documents._staging}; create temporary table {documents._staging} (id uuid primary key, data jsonb not null, revision bigint not null)",
             transaction: null, cancellation).ConfigureAwait(false);
@@ -128,6 +133,12 @@ public sealed class DocumentStaging
         {
             targets.Add("mt_last_modified");
             values.Add("transaction_timestamp()");
+        }
+
+        foreach (var (column, value) in _duplicated)
+        {
+            targets.Add(column);
+            values.Add(value);
         }
 
         await using var command = new NpgsqlCommand(

@@ -153,6 +153,7 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         ShouldBeTheSame(await DocumentsAsync(connectionString), live);
         var after = await ProjectionAudit.VerifyAsync(store, CancellationToken.None);
         after.Identical.ShouldBeTrue(string.Join("\n", after.Differences.Take(5)));
+        await SitePositionColumns.ShouldBeFilledAsync(connectionString);
     }
 
     [Fact]

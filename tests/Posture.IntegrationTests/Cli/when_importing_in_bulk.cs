@@ -102,6 +102,7 @@ public sealed class when_importing_in_bulk(TestPostgres postgres)
             first.Output.ShouldContain("imported 3000, already imported 0, skipped 0, rejected 0");
             again.Output.ShouldContain("imported 0, already imported 3000, skipped 0, rejected 0");
             await ShouldBeWholeAsync(configuration, connectionString);
+            await SitePositionColumns.ShouldBeFilledAsync(connectionString);
 
             await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
             await using var session = store.QuerySession();
