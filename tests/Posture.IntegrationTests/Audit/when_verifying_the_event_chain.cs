@@ -235,7 +235,7 @@ public sealed class when_verifying_the_event_chain(PostureHost host) : PostureSc
     {
         const int Writers = 24;
         // Every writer reads the stream's version and then waits at the gate, so all of them append on the same one.
-        using var gate = new Barrier(Writers);
+        var gate = new StartingGate(Writers);
         var attempts = await Task.WhenAll(Enumerable.Range(0, Writers).Select(i => Task.Run(() => AppendUntilItLandsAsync(i, gate))));
 
         attempts.Max().ShouldBeGreaterThan(1, "the writers never collided, so this proves nothing");
@@ -249,7 +249,7 @@ public sealed class when_verifying_the_event_chain(PostureHost host) : PostureSc
     /// Appends one fact to Balad as Marten's optimistic writers do (the version read first is expected on append),
     /// retrying on the fresh version when another writer got there first; answers how many attempts it took.
     /// </summary>
-    private async Task<int> AppendUntilItLandsAsync(int writer, Barrier gate)
+    private async Task<int> AppendUntilItLandsAsync(int writer, StartingGate gate)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -260,7 +260,7 @@ public sealed class when_verifying_the_event_chain(PostureHost host) : PostureSc
                 Requests.Balad, ForceProtectionCondition.Bravo, $"writer {writer}", PostureHost.Now + Duration.FromMinutes(writer)));
             if (attempt == 1)
             {
-                gate.SignalAndWait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+                await gate.ArriveAndWaitAsync(TimeSpan.FromSeconds(30));
             }
 
             try
@@ -279,13 +279,13 @@ public sealed class when_verifying_the_event_chain(PostureHost host) : PostureSc
     public async Task appends_racing_without_an_expected_version_never_fork_the_chain_either()
     {
         const int Writers = 16;
-        using var gate = new Barrier(Writers);
+        var gate = new StartingGate(Writers);
         await Task.WhenAll(Enumerable.Range(0, Writers).Select(i => Task.Run(async () =>
         {
             await using var session = Host.Store.LightweightSession();
             session.Events.Append(Requests.Balad, new ForceProtectionConditionSet(
                 Requests.Balad, ForceProtectionCondition.Charlie, $"writer {i}", PostureHost.Now + Duration.FromMinutes(i)));
-            gate.SignalAndWait(TimeSpan.FromSeconds(30)).ShouldBeTrue();
+            await gate.ArriveAndWaitAsync(TimeSpan.FromSeconds(30));
             try
             {
                 await session.SaveChangesAsync();
@@ -341,5 +341,25 @@ internal static class RequestBodies
     {
         body[field] = value;
         return body;
+    }
+}
+
+/// <summary>
+/// Lets a number of writers go at once, awaiting rather than blocking a thread each: with a blocking barrier, two cores'
+/// thread pool had to grow to one blocked thread per writer while their own database calls waited for threads too.
+/// </summary>
+internal sealed class StartingGate(int writers)
+{
+    private readonly TaskCompletionSource _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _arrived;
+
+    public async Task ArriveAndWaitAsync(TimeSpan timeout)
+    {
+        if (Interlocked.Increment(ref _arrived) == writers)
+        {
+            _open.SetResult();
+        }
+
+        await _open.Task.WaitAsync(timeout);
     }
 }
