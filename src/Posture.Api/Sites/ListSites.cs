@@ -36,17 +36,20 @@ public static class ListSites
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .Where(s => floor is null || s.Threat.Level >= floor)
             .ToList();
-        return Results.Ok(paging.Of(sites, http));
+        var shown = paging.Of(sites, http);
+        var last = await LastIncidents.AtAsync(session, [.. shown.Select(s => s.Id)], instant, cancellation).ConfigureAwait(false);
+        return Results.Ok(shown.Select(s => s with { LastIncidentAt = last.TryGetValue(s.Id, out var at) ? at : null }).ToList());
     }
 
     /// <summary>Beyond this many sites to score exactly, one read of every incident is cheaper than a read around each.</summary>
     private const int ExactAroundEach = 16;
 
     /// <summary>
-    /// Every site's row at <paramref name="at"/>. Level and score come from the running threat sums (one small document per
-    /// site) wherever they are certain: the level when every score within the estimate's margin reaches the same band,
-    /// the score when every such score rounds to the same four decimals, so each row says exactly what
-    /// <c>GET /api/sites/{id}</c> says. The few sites near a threshold or a rounding boundary, and every site whose sums
+    /// Every site's row at <paramref name="at"/>, without its last incident (read afterwards for the rows of the page
+    /// only, in one statement over the incident log: <see cref="LastIncidents"/>). Level and score come from the running
+    /// threat sums (one small document per site) wherever they are certain: the level when every score within the
+    /// estimate's margin reaches the same band, the score when every such score rounds to the same four decimals, so
+    /// each row says exactly what <c>GET /api/sites/{id}</c> says. The few sites near a threshold or a rounding boundary, and every site whose sums
     /// cannot serve (another half-life, a history read before they were kept, an incident after <paramref name="at"/>),
     /// are scored exactly from their incidents (docs/adr/0018).
     /// </summary>
@@ -77,17 +80,17 @@ public static class ListSites
         if (exact.Count > ExactAroundEach)
         {
             var everything = await reader.AllAsync(session, cancellation).ConfigureAwait(false);
-            exact.ForEach(id => known[id] = SiteViews.Summary(everything, everything.Site(id)!, at).Threat);
+            exact.ForEach(id => known[id] = SiteViews.Threat(everything, id, at));
         }
         else
         {
             foreach (var id in exact)
             {
                 var around = await reader.AroundAsync(session, id, places, cancellation).ConfigureAwait(false);
-                known[id] = SiteViews.Summary(around!, around!.Site(id)!, at).Threat;
+                known[id] = SiteViews.Threat(around!, id, at);
             }
         }
 
-        return sites.Select(site => SiteViews.Summary(site, known[site.Id], Headcount.OfSite(site.Id, site.PeopleChanges, at, names), at)).ToList();
+        return sites.Select(site => SiteViews.Summary(site, known[site.Id], Headcount.OfSite(site.Id, site.PeopleChanges, at, names), null)).ToList();
     }
 }

@@ -107,28 +107,31 @@ public static class SiteViews
     /// <summary>Scores are shown to four decimals, as <see cref="Math.Round(double, int)"/> rounds them, in every view.</summary>
     public const int ScoreDecimals = 4;
 
-    /// <summary>The latest incident that had happened by the instant asked about.</summary>
-    public static Instant? LastIncidentBy(SitePosture site, Instant at)
+    /// <summary>A site's threat in brief at <paramref name="at"/>, scored exactly from the snapshot.</summary>
+    public static ThreatSummary Threat(SiteSnapshot snapshot, Guid siteId, Instant at)
     {
-        ArgumentNullException.ThrowIfNull(site);
-        return site.Incidents.Values.Where(t => t <= at).Select(t => (Instant?)t).DefaultIfEmpty(null).Max();
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var threat = snapshot.Threat(siteId, at);
+        return new ThreatSummary(threat.Level, Math.Round(threat.Score, ScoreDecimals));
     }
 
     public static SiteSummary Summary(SiteSnapshot snapshot, SitePosture site, Instant at)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(site);
-        var threat = snapshot.Threat(site.Id, at);
-        return Summary(site, new ThreatSummary(threat.Level, Math.Round(threat.Score, ScoreDecimals)), snapshot.Headcount(site, at), at);
+        return Summary(site, Threat(snapshot, site.Id, at), snapshot.Headcount(site, at), snapshot.LastIncidentBy(site.Id, at));
     }
 
-    /// <summary>A row of the site list from a threat already known (exactly, or from the running sums where certain).</summary>
-    public static SiteSummary Summary(SitePosture site, ThreatSummary threat, SiteHeadcount people, Instant at)
+    /// <summary>
+    /// A row of the site list from a threat already known (exactly, or from the running sums where certain) and the last
+    /// incident by the instant asked about, read from the incident log (the site's document keeps none).
+    /// </summary>
+    public static SiteSummary Summary(SitePosture site, ThreatSummary threat, SiteHeadcount people, Instant? lastIncidentAt)
     {
         ArgumentNullException.ThrowIfNull(site);
         ArgumentNullException.ThrowIfNull(people);
         return new SiteSummary(site.Id, site.Name, site.Region, threat, site.Fpcon,
-            new HeadcountView(people.Contractors, people.Mission, people.Total, null), LastIncidentBy(site, at));
+            new HeadcountView(people.Contractors, people.Mission, people.Total, null), lastIncidentAt);
     }
 
     public static SiteDetail Detail(SiteSnapshot snapshot, SitePosture site, Instant at)
@@ -143,6 +146,6 @@ public static class SiteViews
         return new SiteDetail(site.Id, site.Name, site.Country, site.Region, site.Latitude, site.Longitude, at,
             new ThreatDetail(threat.Level, Math.Round(threat.Score, ScoreDecimals), threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor),
             site.Fpcon, site.FpconReason, site.FpconSetAt,
-            new HeadcountView(people.Contractors, people.Mission, people.Total, byOrganisation), LastIncidentBy(site, at), recent);
+            new HeadcountView(people.Contractors, people.Mission, people.Total, byOrganisation), snapshot.LastIncidentBy(site.Id, at), recent);
     }
 }

@@ -34,4 +34,23 @@ public sealed record IncidentLogEntry(
     };
 
     public Instant OccurredAt => Report.OccurredAt;
+
+    /// <summary>
+    /// When the latest of <paramref name="incidents"/> (a site's log rows: corrections applied, retractions gone) that
+    /// had happened by <paramref name="at"/> happened; null when none had.
+    /// </summary>
+    public static Instant? LastBy(IEnumerable<IncidentLogEntry> incidents, Instant at)
+    {
+        ArgumentNullException.ThrowIfNull(incidents);
+        Instant? last = null;
+        foreach (var incident in incidents)
+        {
+            if (incident.OccurredAt <= at && (last is null || incident.OccurredAt > last))
+            {
+                last = incident.OccurredAt;
+            }
+        }
+
+        return last;
+    }
 }

@@ -6,9 +6,10 @@ using Posture.Domain.Threats;
 namespace Posture.Domain.Sites;
 
 /// <summary>
-/// The read model of one site: where it is, its FPCON, the analysts' floors, what has happened there (incidents as
-/// now believed: corrections applied, retractions removed) and every change to who is there (from the Contractor
-/// and Mission streams, so the headcount can be read at any instant). Its threat level is not stored: it
+/// The read model of one site: where it is, its FPCON, the analysts' floors, the version of its Base stream and every
+/// change to who is there (from the Contractor and Mission streams, so the headcount can be read at any instant). Its
+/// incidents are not kept here but in the incident log (<see cref="Incidents.IncidentLogEntry"/>, one row each), so the
+/// document every command on the base loads and rewrites does not grow with them. Its threat level is not stored: it
 /// decays with time, so it is computed for the instant asked about (<see cref="ThreatScorer"/>). A separate type from
 /// <see cref="Base"/> (which holds only what decisions need), built by <see cref="Evolve"/>, a pure fold.
 /// </summary>
@@ -23,27 +24,21 @@ public sealed record SitePosture(
     string? FpconReason,
     Instant? FpconSetAt,
     ImmutableList<AnalystFloor> Floors,
-    ImmutableDictionary<Guid, Instant> Incidents,
     ImmutableList<HeadcountChange> PeopleChanges,
     long BaseVersion)
 {
-    public int IncidentCount => Incidents.Count;
-
-    public Instant? LastIncidentAt => Incidents.IsEmpty ? null : Incidents.Values.Max();
-
     public SiteLocation Location => new(Latitude, Longitude);
 
-    /// <summary>Folds one Base-stream event into the site; other events leave it unchanged.</summary>
+    /// <summary>
+    /// Folds one event into the site: an incident, a correction or a retraction only moves the Base stream's version on;
+    /// the events of who is there add a headcount change; other events leave it unchanged.
+    /// </summary>
     public static SitePosture? Evolve(SitePosture? site, object @event) => (site, @event) switch
     {
         (null, BaseRegistered e) => new SitePosture(
             e.BaseId, e.Name, e.Country, e.Region, e.Latitude, e.Longitude, ForceProtectionCondition.Normal, null, null,
-            ImmutableList<AnalystFloor>.Empty, ImmutableDictionary<Guid, Instant>.Empty, ImmutableList<HeadcountChange>.Empty, 1),
+            ImmutableList<AnalystFloor>.Empty, ImmutableList<HeadcountChange>.Empty, 1),
         (null, _) => null,
-        (_, IIncidentOccurred e) => site.Next() with { Incidents = site.Incidents.SetItem(e.IncidentId, e.Report.OccurredAt) },
-        (_, IncidentCorrected e) when site.Incidents.ContainsKey(e.IncidentId) =>
-            site.Next() with { Incidents = site.Incidents.SetItem(e.IncidentId, e.Corrected.OccurredAt) },
-        (_, IncidentRetracted e) => site.Next() with { Incidents = site.Incidents.Remove(e.IncidentId) },
         (_, ThreatAssessed e) => site.Next() with { Floors = site.Floors.Add(new AnalystFloor(e.Level, e.Reason, e.AssessedAt, e.ExpiresAt)) },
         (_, ForceProtectionConditionSet e) => site.Next() with { Fpcon = e.Condition, FpconReason = e.Reason, FpconSetAt = e.SetAt },
         (_, IBaseEvent) => site.Next(),

@@ -114,8 +114,10 @@ public static class PostureStore
         var sums = new ThreatSumProjection(threat ?? ThreatOptions.Default);
         ThreatSumProjections.AddOrUpdate(options, sums);
         options.Projections.Add(sums, ProjectionLifecycle.Inline, nameof(SiteThreatSum));
+        // A site's incidents by when they happened: a site read lists them by its site (IncidentRows), and the site list
+        // finds each site's last one (LastIncidents) without reading the rows. (Named: the default name is too long.)
         options.Schema.For<IncidentLogEntry>().Identity(x => x.Id)
-            .Index(x => x.SiteId)
+            .Index(x => new { x.SiteId, x.OccurredAtUnixMilliseconds }, index => index.Name = LastIncidents.IndexName)
             .Index(x => x.OccurredAtUnixMilliseconds);
         // A site's position also in columns of its own (sites never move): finding a site's neighbours reads them
         // without the documents, which grow with every incident (SiteReader.PlacesAsync, docs/adr/0020).

@@ -28,7 +28,8 @@ internal sealed class IncidentRows
     /// <summary>The ids and current versions of the incidents of these sites.</summary>
     public static async Task<IReadOnlyList<(Guid Id, uint Version)>> ListAsync(IQuerySession session, Guid[] siteIds, CancellationToken cancellation)
     {
-        // The same expression as the SiteId index PostureStore declares, so PostgreSQL reads it by that index.
+        // The same expression as the first column of the (site, occurred-at) index PostureStore declares, so PostgreSQL
+        // reads it by that index.
         await using var command = new NpgsqlCommand(
             $"select id, xmin from {session.DocumentStore.Options.Schema.For<IncidentLogEntry>()} where CAST(data ->> 'siteId' as uuid) = ANY(@sites)");
         command.Parameters.AddWithValue("sites", siteIds);

@@ -177,5 +177,22 @@ public sealed record SiteSnapshot(
         return Domain.Sites.Headcount.OfSite(site.Id, site.PeopleChanges, at, OrganisationNames);
     }
 
-    public IEnumerable<IncidentLogEntry> IncidentsAt(Guid siteId) => Incidents.Where(i => i.SiteId == siteId);
+    // The incidents by site, built on first use for the list it was built from (the CLI's table of every site asks for
+    // each site's; a copy made with `with` may hold another list).
+    private (IReadOnlyList<IncidentLogEntry> Incidents, ILookup<Guid, IncidentLogEntry> BySite)? _bySite;
+
+    /// <summary>The incidents the snapshot holds at one site (corrections applied, retractions gone).</summary>
+    public IEnumerable<IncidentLogEntry> IncidentsAt(Guid siteId)
+    {
+        if (_bySite is not { } bySite || !ReferenceEquals(bySite.Incidents, Incidents))
+        {
+            bySite = (Incidents, Incidents.ToLookup(i => i.SiteId));
+            _bySite = bySite;
+        }
+
+        return bySite.BySite[siteId];
+    }
+
+    /// <summary>When the site's latest incident the snapshot holds that had happened by <paramref name="at"/> happened.</summary>
+    public Instant? LastIncidentBy(Guid siteId, Instant at) => IncidentLogEntry.LastBy(IncidentsAt(siteId), at);
 }

@@ -15,32 +15,24 @@ public sealed class when_a_site_posture_is_built
     private static SitePosture? Fold(params object[] history) => history.Aggregate((SitePosture?)null, SitePosture.Evolve);
 
     [Fact]
-    public void a_registered_site_has_no_incidents_yet()
+    public void a_registered_site_starts_at_the_first_version_of_its_base()
     {
         var site = Fold(Registered).ShouldNotBeNull();
         site.Name.ShouldBe("Balad Air Base");
         site.Region.ShouldBe("Salah al-Din");
-        site.IncidentCount.ShouldBe(0);
-        site.LastIncidentAt.ShouldBeNull();
+        site.BaseVersion.ShouldBe(1);
     }
 
     [Fact]
-    public void each_attack_is_counted_and_the_latest_remembered()
+    public void incidents_corrections_and_retractions_move_the_version_on_and_leave_nothing_else_in_the_document()
     {
-        var january2020 = Instant.FromUtc(2020, 1, 12, 17, 0);
-        var february2021 = Instant.FromUtc(2021, 2, 20, 17, 30);
-        var site = Fold(Registered, Attack(january2020), Attack(february2021)).ShouldNotBeNull();
-        site.IncidentCount.ShouldBe(2);
-        site.LastIncidentAt.ShouldBe(february2021);
-    }
+        var attacks = Enumerable.Range(1, 200).Select(i => Attack(Instant.FromUtc(2021, 2, 1, 0, 0) + Duration.FromHours(i))).ToList();
+        object[] corrections = [new IncidentCorrected(Balad, attacks[0].IncidentId, attacks[0].Report with { Rounds = 9 }, "nine"),
+            new IncidentRetracted(Balad, attacks[1].IncidentId, "did not happen")];
 
-    [Fact]
-    public void a_late_report_of_an_older_attack_does_not_move_the_last_incident_back()
-    {
-        var february2021 = Instant.FromUtc(2021, 2, 20, 17, 30);
-        var site = Fold(Registered, Attack(february2021), Attack(Instant.FromUtc(2020, 1, 12, 17, 0))).ShouldNotBeNull();
-        site.IncidentCount.ShouldBe(2);
-        site.LastIncidentAt.ShouldBe(february2021);
+        var site = Fold([Registered, .. attacks, .. corrections]).ShouldNotBeNull();
+
+        site.ShouldBe(Fold(Registered)! with { BaseVersion = 1 + 200 + 2 });
     }
 
     [Fact]
