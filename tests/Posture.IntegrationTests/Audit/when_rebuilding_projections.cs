@@ -106,6 +106,28 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task site_documents_kept_with_their_incidents_still_load_verify_and_show_the_last_incident()
+    {
+        var configuration = await DemoAsync();
+        // The shape a site's document had before it stopped keeping incidents (ADR 0011): every incident's occurred-at
+        // by id, and the two figures computed from them.
+        await ExecuteAsync(configuration["ConnectionStrings:Posture"]!, $$"""
+            update {{PostureStore.Schema}}.mt_doc_siteposture set data = data || jsonb_build_object(
+                'incidents', jsonb_build_object('{{Guid.NewGuid()}}', '2099-01-01T00:00:00Z'),
+                'incidentCount', 1, 'lastIncidentAt', '2099-01-01T00:00:00Z')
+            """);
+
+        var verify = await CliRun.RunAsync(configuration, "projections", "verify");
+
+        verify.ExitCode.ShouldBe(0, verify.Output + verify.Error);
+        verify.Output.ShouldContain("3 sites, 3 incidents, 2 organisations: identical");
+        var sites = await CliRun.RunAsync(configuration, "sites", "--format", "json", "--at", "2021-03-01T00:00:00Z");
+        sites.ExitCode.ShouldBe(0, sites.Output + sites.Error);
+        var balad = JsonDocument.Parse(sites.Output).RootElement.EnumerateArray().Single(s => s.GetProperty("name").GetString() == "Balad Air Base");
+        balad.GetProperty("lastIncidentAt").GetString().ShouldBe("2021-02-20T17:30:00Z", "from the incident log, not the old member");
+    }
+
+    [Fact]
     public async Task a_store_kept_before_the_decision_snapshots_gets_them_from_a_rebuild()
     {
         var configuration = await DemoAsync();
