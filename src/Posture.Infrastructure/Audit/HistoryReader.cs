@@ -1,6 +1,5 @@
 using JasperFx.Events;
 using Marten;
-using Npgsql;
 using NodaTime;
 using Posture.Domain.Bases;
 using Posture.Domain.Incidents;
@@ -19,11 +18,14 @@ namespace Posture.Infrastructure.Audit;
 /// </summary>
 public sealed class HistoryReader(ThreatOptions options)
 {
+    /// <summary>The snapshots of long Base streams this reader has read or written (docs/adr/0021).</summary>
+    private readonly HistorySnapshots _snapshots = new();
+
     /// <summary>The stored names of the events people record: Posture's own threat records say nothing the folds read.</summary>
-    private static readonly string[] Recorded = EventCatalogue.StoredNames
+    internal static readonly string[] Recorded = EventCatalogue.StoredNames
         .Where(n => n.Key != typeof(ThreatLevelChanged)).Select(n => n.Value).ToArray();
 
-    private static readonly Instant EarliestRecordable = Instant.FromDateTimeOffset(DateTimeOffset.MinValue);
+    internal static readonly Instant EarliestRecordable = Instant.FromDateTimeOffset(DateTimeOffset.MinValue);
 
     /// <summary>
     /// Every event people recorded by <paramref name="knownAt"/> (all of them when null), in the order they were
@@ -56,45 +58,14 @@ public sealed class HistoryReader(ThreatOptions options)
         }
 
         var organisations = await session.Query<Organisation>().Select(o => o.Id).ToListAsync(cancellation).ConfigureAwait(false);
-        var events = await PayloadsRecordedByAsync(session, knownAt, [.. near, .. organisations], cancellation).ConfigureAwait(false);
-        var snapshot = Fold(events, options);
+        Guid[] streams = [.. near, .. organisations];
+        // A snapshot that cannot be read (its JSON no longer fits today's types) is as good as missing: fold it all.
+        var read = await _snapshots.ReadAsync(session, knownAt, streams, fromSnapshots: true, cancellation).ConfigureAwait(false)
+                   ?? await _snapshots.ReadAsync(session, knownAt, streams, fromSnapshots: false, cancellation).ConfigureAwait(false)
+                   ?? throw new InvalidOperationException("a read without snapshots reads no snapshot");
+        var snapshot = Fold(read.Items, options);
+        await _snapshots.KeepAsync(session, read, knownAt, near, cancellation).ConfigureAwait(false);
         return snapshot.Site(siteId) is null ? null : snapshot;
-    }
-
-    /// <summary>
-    /// The payloads alone of what <see cref="RecordedByAsync(IQuerySession, Instant?, Guid[], CancellationToken)"/> answers:
-    /// the same rows (recorded kinds, not archived, by <paramref name="knownAt"/>, in recorded order), but only their
-    /// stored name and data are read, and each payload is read as Marten reads it (<see cref="StoredEvents"/>). Marten's
-    /// own read also builds each event's metadata (user, correlation, headers), which a fold does not need and which cost
-    /// four times the payloads on a 1,000-event stream (docs/adr/0020).
-    /// </summary>
-    private static async Task<IReadOnlyList<object>> PayloadsRecordedByAsync(
-        IQuerySession session, Instant? knownAt, Guid[] streams, CancellationToken cancellation)
-    {
-        var cutoff = knownAt is { } known ? (known < EarliestRecordable ? DateTimeOffset.MinValue : known.ToDateTimeOffset()) : (DateTimeOffset?)null;
-        await using var command = new NpgsqlCommand(
-            $"""
-             select type, data from {session.DocumentStore.Options.Schema.ForEvents()}
-             where stream_id = any(@streams) and type = any(@types) and is_archived = false
-             {(cutoff is null ? "" : "and timestamp <= @cutoff")}
-             order by seq_id
-             """);
-        command.Parameters.AddWithValue("streams", streams);
-        command.Parameters.AddWithValue("types", Recorded);
-        if (cutoff is { } time)
-        {
-            command.Parameters.AddWithValue("cutoff", time);
-        }
-
-        var serializer = session.DocumentStore.Options.Serializer();
-        var payloads = new List<object>();
-        await using var reader = await session.ExecuteReaderAsync(command, cancellation).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
-        {
-            payloads.Add(StoredEvents.Read(reader.GetString(0), reader, 1, serializer));
-        }
-
-        return payloads;
     }
 
     /// <summary>What <see cref="RecordedByAsync(IQuerySession, Instant?, CancellationToken)"/> answers, from these streams only when given.</summary>
@@ -119,18 +90,20 @@ public sealed class HistoryReader(ThreatOptions options)
 
     /// <summary>
     /// Folds events (in recorded order) into sites, incident log rows and organisation names exactly as the inline
-    /// projections route them (see PostureStore), and into the threat scorer's inputs.
+    /// projections route them (see PostureStore), and into the threat scorer's inputs. A <see cref="BaseHistorySnapshot"/>
+    /// among them stands for the events of its stream it covers.
     /// </summary>
     public static SiteSnapshot Fold(IEnumerable<object> events, ThreatOptions options)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var history = events.ToList();
-        var rows = FoldReadModels(history);
+        var fold = new HistoryFold(threat: true);
+        fold.AddRange(events);
+        var rows = fold.Rows();
         return new SiteSnapshot(
             rows.Sites.Values.ToList(),
             rows.Incidents.Values.ToList(),
             rows.Organisations.Values.ToDictionary(o => o.Id, o => o.Name),
-            ThreatInputs.From(history),
+            fold.Inputs,
             options);
     }
 
@@ -141,18 +114,59 @@ public sealed class HistoryReader(ThreatOptions options)
     public static ReadModelRows FoldReadModels(IEnumerable<object> events)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var sites = new Dictionary<Guid, SitePosture?>();
-        var incidents = new Dictionary<Guid, IncidentLogEntry?>();
-        var organisations = new Dictionary<Guid, Organisation?>();
+        var fold = new HistoryFold(threat: false);
+        fold.AddRange(events);
+        return fold.Rows();
+    }
+}
+
+/// <summary>
+/// The fold behind <see cref="HistoryReader.Fold"/>, one event at a time: the read models' rows by id, routed as
+/// PostureStore routes them, and (when asked) the threat scorer's inputs. A <see cref="BaseHistorySnapshot"/> folded in
+/// puts back what its stream's covered events made: the folds of a Base stream's events touch only that site, its own
+/// incidents and its threat history, and the people changes other streams fold onto the site keep their own order
+/// whatever comes between (SitePosture.Evolve), so the snapshot restored where its site began gives the same rows.
+/// </summary>
+internal sealed class HistoryFold(bool threat)
+{
+    private readonly Dictionary<Guid, SitePosture?> _sites = [];
+    private readonly Dictionary<Guid, IncidentLogEntry?> _incidents = [];
+    private readonly Dictionary<Guid, Organisation?> _organisations = [];
+
+    public ThreatInputs Inputs { get; private set; } = ThreatInputs.Empty;
+
+    public void AddRange(IEnumerable<object> events)
+    {
         foreach (var @event in events)
         {
-            Apply(sites, SiteOf(@event), @event, SitePosture.Evolve);
-            Apply(incidents, IncidentOf(@event), @event, IncidentLogEntry.Evolve);
-            Apply(organisations, OrganisationOf(@event), @event, Organisation.Evolve);
+            Add(@event);
+        }
+    }
+
+    public void Add(object @event)
+    {
+        if (@event is BaseHistorySnapshot restored)
+        {
+            _sites[restored.StreamId] = restored.Site;
+            foreach (var incident in restored.Incidents)
+            {
+                _incidents[incident.Id] = incident;
+            }
+
+            Inputs = threat ? Inputs with { Sites = Inputs.Sites.SetItem(restored.StreamId, restored.Threat) } : Inputs;
+            return;
         }
 
-        return new ReadModelRows(Present(sites), Present(incidents), Present(organisations));
+        Apply(_sites, SiteOf(@event), @event, SitePosture.Evolve);
+        Apply(_incidents, IncidentOf(@event), @event, IncidentLogEntry.Evolve);
+        Apply(_organisations, OrganisationOf(@event), @event, Organisation.Evolve);
+        Inputs = threat ? ThreatInputs.Evolve(Inputs, @event) : Inputs;
     }
+
+    /// <summary>The site folded so far under this id, if any.</summary>
+    public SitePosture? Site(Guid id) => _sites.GetValueOrDefault(id);
+
+    public ReadModelRows Rows() => new(Present(_sites), Present(_incidents), Present(_organisations));
 
     private static void Apply<T>(Dictionary<Guid, T?> rows, Guid? id, object @event, Func<T?, object, T?> evolve) where T : class
     {

@@ -82,6 +82,8 @@ public static class ProjectionAudit
         // The running threat sums fold with what earlier events reported (a projection of their own, not a domain
         // fold): written after, from the domain's fold of the history.
         await RebuildThreatSumsAsync(store, cancellation).ConfigureAwait(false);
+        // The history snapshots are derived too: dropped, and written again by the next long asOf / knownAt reads.
+        await HistorySnapshots.DropAllAsync(store, cancellation).ConfigureAwait(false);
         return outcome;
     }
 

@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Marten;
+using Npgsql;
+using NodaTime;
+using Posture.Infrastructure.Marten;
+
+namespace Posture.Infrastructure.Audit;
+
+/// <summary>
+/// Reads the history around a site for <see cref="HistoryReader"/> from the newest usable <see cref="BaseHistorySnapshot"/>
+/// of each Base stream and the events after it, and writes a stream's snapshots when a read had to fold
+/// <see cref="BaseHistorySnapshot.Every"/> or more of its events (docs/adr/0021-history-snapshots-for-asof-and-knownat.md).
+/// Snapshots already read are kept in memory by id and chain hash, so a busy stream's snapshot is deserialized once
+/// per process.
+/// </summary>
+internal sealed class HistorySnapshots
+{
+    /// <summary>At most this many snapshots are held in memory (each is a stream's fold: up to a megabyte for 1,000 incidents).</summary>
+    public const int MostKept = 64;
+
+    private readonly ConcurrentDictionary<string, BaseHistorySnapshot> _held = new(StringComparer.Ordinal);
+
+    private static string HeldKey(string id, string chainHash) => $"{id}:{chainHash}";
+
+    /// <summary>
+    /// The events people recorded in <paramref name="streams"/> by <paramref name="knownAt"/> (all when null), in recorded
+    /// order, with each Base stream's newest snapshot that covers only events known by then (when
+    /// <paramref name="fromSnapshots"/>) standing in for the events it covers, at the place its site began. The same
+    /// rows as <see cref="HistoryReader.RecordedByAsync(IQuerySession, Instant?, CancellationToken)"/> reads (recorded
+    /// kinds, not archived, by knownAt), names and payloads only, each read as Marten reads it (StoredEvents), which costs
+    /// a quarter of Marten's own read (docs/adr/0020). Null when a snapshot's JSON could not be read.
+    /// </summary>
+    public async Task<HistoryRead?> ReadAsync(IQuerySession session, Instant? knownAt, Guid[] streams, bool fromSnapshots, CancellationToken cancellation)
+    {
+        var schema = session.DocumentStore.Options.Schema;
+        var events = schema.ForEvents();
+        var snapshots = schema.For<BaseHistorySnapshot>();
+        var cutoff = knownAt is { } known
+            ? (known < HistoryReader.EarliestRecordable ? DateTimeOffset.MinValue : known.ToDateTimeOffset())
+            : (DateTimeOffset?)null;
+        // One statement, so the snapshots chosen and the events read after them are seen in one state of the store.
+        // The snapshots are chosen by their columns alone: their documents are large, and reading a field of one
+        // decompresses all of it; only the one chosen per stream is read, and only when it is not held already.
+        // A snapshot is used only while the event at its version is still there, not archived, with the chain hash it
+        // was taken at (a rewritten or removed event makes it unusable, docs/adr/0014), and only for a knownAt by which
+        // every event it covers had been recorded.
+        await using var command = new NpgsqlCommand(
+            $"""
+             with chosen as materialized (
+               select distinct on (s.stream_id) s.id, s.stream_id, s.stream_version as version, s.chain_hash, s.registered_sequence
+               from {snapshots} s
+               join {events} e on e.stream_id = s.stream_id and e.version = s.stream_version
+               where @snapshots and s.stream_id = any(@streams) and s.shape = @shape
+                 and e.is_archived = false and e.headers ->> '{EventChain.HashHeader}' = s.chain_hash
+                 {(cutoff is null ? "" : "and s.known_by <= @cutoff")}
+               order by s.stream_id, s.stream_version desc
+             )
+             select 0, c.registered_sequence, c.stream_id, c.version, null::timestamptz, c.chain_hash, c.id,
+                    case when c.id || ':' || c.chain_hash = any(@held) then null else (select d.data from {snapshots} d where d.id = c.id) end
+             from chosen c
+             union all
+             select 1, e.seq_id, e.stream_id, e.version, e.timestamp, e.headers ->> '{EventChain.HashHeader}', e.type, e.data
+             from {events} e left join chosen c on c.stream_id = e.stream_id
+             where e.stream_id = any(@streams) and e.type = any(@types) and e.is_archived = false
+               and (c.version is null or e.version > c.version)
+               {(cutoff is null ? "" : "and e.timestamp <= @cutoff")}
+             order by 2
+             """);
+        command.Parameters.AddWithValue("snapshots", fromSnapshots);
+        command.Parameters.AddWithValue("streams", streams);
+        command.Parameters.AddWithValue("shape", BaseHistorySnapshot.CurrentShape);
+        command.Parameters.AddWithValue("held", _held.Values.Select(h => HeldKey(h.Id, h.ChainHash)).ToArray());
+        command.Parameters.AddWithValue("types", HistoryReader.Recorded);
+        if (cutoff is { } time)
+        {
+            command.Parameters.AddWithValue("cutoff", time);
+        }
+
+        var serializer = session.DocumentStore.Options.Serializer();
+        var read = new HistoryRead();
+        await using var reader = await session.ExecuteReaderAsync(command, cancellation).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+        {
+            var sequence = reader.GetInt64(1);
+            var stream = reader.GetGuid(2);
+            var version = reader.GetInt64(3);
+            var hash = reader.IsDBNull(5) ? null : reader.GetString(5);
+            if (reader.GetInt32(0) == 0)
+            {
+                var id = reader.GetString(6);
+                if (Snapshot(id, hash!, reader, serializer) is not { } snapshot)
+                {
+                    return null;
+                }
+
+                read.Restore(snapshot);
+            }
+            else
+            {
+                var payload = StoredEvents.Read(reader.GetString(6), reader, 7, serializer);
+                read.Add(new HistoryEvent(sequence, stream, version, reader.GetFieldValue<DateTimeOffset>(4), hash, payload));
+            }
+        }
+
+        return read;
+    }
+
+    private BaseHistorySnapshot? Snapshot(string id, string hash, System.Data.Common.DbDataReader reader, ISerializer serializer)
+    {
+        if (reader.IsDBNull(7))
+        {
+            return _held.TryGetValue(HeldKey(id, hash), out var held) ? held : null;
+        }
+
+        try
+        {
+            var snapshot = serializer.FromJson<BaseHistorySnapshot>(reader, 7);
+            Hold(snapshot);
+            return snapshot;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private void Hold(BaseHistorySnapshot snapshot)
+    {
+        if (_held.Count >= MostKept)
+        {
+            _held.Clear();
+        }
+
+        _held[HeldKey(snapshot.Id, snapshot.ChainHash)] = snapshot;
+    }
+
+    /// <summary>
+    /// Writes the snapshots of every Base stream among <paramref name="bases"/> whose read folded
+    /// <see cref="BaseHistorySnapshot.Every"/> or more events past its snapshot: from this read when it read everything
+    /// (no knownAt), otherwise from a read of that stream alone as known now. Written in a session of its own, by id
+    /// (a stream and version), so two readers writing the same snapshot write the same document.
+    /// </summary>
+    public async Task KeepAsync(IQuerySession session, HistoryRead read, Instant? knownAt, IReadOnlyList<Guid> bases, CancellationToken cancellation)
+    {
+        var kept = new List<BaseHistorySnapshot>();
+        foreach (var stream in bases.Where(s => read.Folded(s) >= BaseHistorySnapshot.Every))
+        {
+            var whole = knownAt is null
+                ? read
+                : await ReadAsync(session, knownAt: null, [stream], fromSnapshots: true, cancellation).ConfigureAwait(false);
+            if (whole is not null)
+            {
+                kept.AddRange(Checkpoints(stream, whole.Restored(stream), whole.Events(stream)));
+            }
+        }
+
+        if (kept.Count == 0)
+        {
+            return;
+        }
+
+        await using var writing = session.DocumentStore.LightweightSession();
+        writing.Store(kept.ToArray());
+        await writing.SaveChangesAsync(cancellation).ConfigureAwait(false);
+        foreach (var snapshot in kept)
+        {
+            Hold(snapshot);
+        }
+    }
+
+    /// <summary>
+    /// The snapshots of <paramref name="stream"/> at every <see cref="BaseHistorySnapshot.Every"/>-th version past
+    /// <paramref name="from"/>, folding <paramref name="events"/> (the stream's events after it, in order) with the
+    /// reader's own fold. None where the stream does not fold into its own site alone (it always does: a Base stream's
+    /// events name their base), or where the event at the snapshot's version has no chain hash to be checked against.
+    /// </summary>
+    internal static IReadOnlyList<BaseHistorySnapshot> Checkpoints(Guid stream, BaseHistorySnapshot? from, IEnumerable<HistoryEvent> events)
+    {
+        var fold = new HistoryFold(threat: true);
+        if (from is not null)
+        {
+            fold.Add(from);
+        }
+
+        var registered = from?.RegisteredSequence;
+        var knownBy = from?.KnownBy ?? DateTimeOffset.MinValue;
+        var next = NextAfter(from?.StreamVersion ?? 0);
+        var snapshots = new List<BaseHistorySnapshot>();
+        var last = from?.StreamVersion ?? 0;
+        foreach (var @event in events)
+        {
+            // A snapshot covers every version up to its own, and a read takes the versions after it: that holds only
+            // while recorded order is version order within the stream (it is: each append takes the next version).
+            if (@event.Version <= last)
+            {
+                break;
+            }
+
+            last = @event.Version;
+            fold.Add(@event.Payload);
+            knownBy = @event.RecordedAt > knownBy ? @event.RecordedAt : knownBy;
+            registered ??= fold.Site(stream) is null ? null : @event.Sequence;
+            if (@event.Version < next)
+            {
+                continue;
+            }
+
+            next = NextAfter(@event.Version);
+            var rows = fold.Rows();
+            if (@event.ChainHash is not { } hash || registered is not { } sequence || fold.Site(stream) is not { } site
+                || rows.Sites.Count != 1 || rows.Organisations.Count != 0 || rows.Incidents.Values.Any(i => i.SiteId != stream)
+                || fold.Inputs.Sites.Count != 1 || fold.Inputs.Sites.GetValueOrDefault(stream) is not { } threat)
+            {
+                break;
+            }
+
+            snapshots.Add(new BaseHistorySnapshot(
+                BaseHistorySnapshot.IdOf(stream, @event.Version), stream, @event.Version, sequence, knownBy, hash,
+                BaseHistorySnapshot.CurrentShape, site, rows.Incidents.Values.ToList(), threat));
+        }
+
+        return snapshots;
+    }
+
+    private static long NextAfter(long version) => (version / BaseHistorySnapshot.Every + 1) * BaseHistorySnapshot.Every;
+
+    /// <summary>Drops every snapshot (they are derived data): <c>projections rebuild</c> does, and the next long reads write them again.</summary>
+    public static async Task DropAllAsync(IDocumentStore store, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var session = store.LightweightSession();
+        session.DeleteWhere<BaseHistorySnapshot>(_ => true);
+        await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
+    }
+}
+
+/// <summary>One recorded event as a history read returns it.</summary>
+internal sealed record HistoryEvent(long Sequence, Guid StreamId, long Version, DateTimeOffset RecordedAt, string? ChainHash, object Payload);
+
+/// <summary>What <see cref="HistorySnapshots.ReadAsync"/> read: the snapshots used and the events after them, in recorded order.</summary>
+internal sealed class HistoryRead
+{
+    private readonly List<object> _items = [];
+    private readonly Dictionary<Guid, BaseHistorySnapshot> _restored = [];
+    private readonly Dictionary<Guid, List<HistoryEvent>> _events = [];
+
+    /// <summary>What to fold: each event's payload, and each snapshot where its site began.</summary>
+    public IReadOnlyList<object> Items => _items;
+
+    public void Restore(BaseHistorySnapshot snapshot)
+    {
+        _items.Add(snapshot);
+        _restored[snapshot.StreamId] = snapshot;
+    }
+
+    public void Add(HistoryEvent @event)
+    {
+        _items.Add(@event.Payload);
+        if (!_events.TryGetValue(@event.StreamId, out var events))
+        {
+            _events[@event.StreamId] = events = [];
+        }
+
+        events.Add(@event);
+    }
+
+    public BaseHistorySnapshot? Restored(Guid stream) => _restored.GetValueOrDefault(stream);
+
+    public IReadOnlyList<HistoryEvent> Events(Guid stream) => _events.GetValueOrDefault(stream) ?? [];
+
+    /// <summary>How many of the stream's events were folded past its snapshot.</summary>
+    public int Folded(Guid stream) => Events(stream).Count;
+}
