@@ -40,17 +40,6 @@ public static class BaseCommandHandler
         return (BatchOutcome(command, reassessed, batch), messages);
     }
 
-    /// <summary>
-    /// Decides a batch on the base's state read at <paramref name="version"/>: what the base's events say of the batch's
-    /// incidents (<see cref="IncidentRecords"/>, one query by the incident index) is read and given to the decider.
-    /// </summary>
-    internal static async Task<IncidentBatchDecision> DecideBatchAsync(
-        IQuerySession session, RecordIncidents command, Base? state, long version, Instant now, CancellationToken cancellation) =>
-        BaseDecider.Decide(
-            command, state,
-            await session.ReadAsync(command.BaseId, [.. command.Incidents.Select(i => i.IncidentId).Distinct()], version, cancellation).ConfigureAwait(false),
-            now);
-
     /// <summary>A batch's outcome row by row: each row's own decision, or, when the whole batch was refused, that refusal for every row.</summary>
     internal static IncidentBatchOutcome BatchOutcome(RecordIncidents command, CommandOutcome outcome, IncidentBatchDecision? batch) =>
         new(outcome, outcome.Accepted && batch is not null

@@ -60,6 +60,12 @@ public static class IncidentImportHandler
             throw new ArgumentException("each site may appear once in an import's batch", nameof(command));
         }
 
+        // What each base's history says of the incidents its rows name (repeats are compared with it): every site's
+        // read in one round trip, not one per site.
+        var known = session.CreateBatchQuery();
+        var incidentEvents = command.Sites.ToDictionary(
+            s => s.BaseId, s => known.IncidentEvents(s.BaseId, [.. s.Incidents.Select(i => i.IncidentId).Distinct()]));
+        await known.Execute(cancellation).ConfigureAwait(false);
         var versions = await StreamVersionsAsync(connection, session.DocumentStore.Options.Events.DatabaseSchemaName, siteIds, cancellation).ConfigureAwait(false);
         var bases = await documents.LoadAsync<Base>(connection, siteIds, cancellation).ConfigureAwait(false);
         var sites = await documents.LoadAsync<SitePosture>(connection, siteIds, cancellation).ConfigureAwait(false);
@@ -84,7 +90,7 @@ public static class IncidentImportHandler
                 state = await session.Events.AggregateStreamAsync<Base>(batch.BaseId, token: cancellation).ConfigureAwait(false);
             }
 
-            var decision = await BaseCommandHandler.DecideBatchAsync(session, batch, state, version, now, cancellation).ConfigureAwait(false);
+            var decision = BaseDecider.Decide(batch, state, IncidentRecords.AsOf(await incidentEvents[batch.BaseId].ConfigureAwait(false), version), now);
             var combined = decision.Combined;
             var outcome = combined.Rejection is { } refused
                 ? CommandOutcome.Refused(batch.BaseId, refused)
