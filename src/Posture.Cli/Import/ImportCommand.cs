@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using System.Threading.Channels;
 using CsvHelper;
 using Marten;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ using Posture.Infrastructure.Bases;
 using Posture.Infrastructure.Bus;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using Wolverine.Runtime;
 
 namespace Posture.Cli.Import;
 
@@ -96,8 +98,9 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             sites = await session.Query<SitePosture>().ToListAsync(cancellationToken);
         }
 
+        // The handler's code is generated on first use (Wolverine compiles it): that starts now, while the first rows are read.
+        var compiled = Task.Run(() => runtime.Services.GetRequiredService<IWolverineRuntime>().FindInvoker(typeof(ImportIncidents)), cancellationToken);
         var tally = new ImportTally();
-        var batch = new ImportBatch();
         async Task Note(long line, RowVerdict verdict)
         {
             var (outcome, reason) = verdict switch
@@ -118,9 +121,10 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             }
         }
 
-        // Rows wait in the batch, in file order, until it is sent; then each is counted and reported in that order.
-        async Task Flush()
+        // Rows wait in their batch, in file order, until it is sent; then each is counted and reported in that order.
+        async Task SendAsync(ImportBatch batch)
         {
+            await compiled;
             var outcomes = await batch.SendAsync(runtime, cancellationToken);
             foreach (var (line, verdict, site) in batch.Rows)
             {
@@ -132,35 +136,39 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
                     await Note(line, settled);
                 }
             }
-
-            batch.Clear();
         }
 
-        async Task Hold(long line, RowVerdict verdict, SitePosture? site = null)
+        // Reading and writing overlap: the next batch is read and decided here while the one before is written; at
+        // most one batch waits between them, so memory stays bounded by three batches whatever the file's size.
+        var batches = Channel.CreateBounded<ImportBatch>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        async Task ReadAllAsync(Action<long>? progress, CancellationToken cancellation)
         {
-            batch.Add(line, verdict, site);
-            if (batch.Rows.Count >= ImportBatch.Size)
+            var batch = new ImportBatch();
+            async Task Hold(long line, RowVerdict verdict, SitePosture? site = null)
             {
-                await Flush();
+                batch.Add(line, verdict, site);
+                if (batch.Rows.Count >= ImportBatch.Size)
+                {
+                    await batches.Writer.WriteAsync(batch, cancellation);
+                    batch = new ImportBatch();
+                }
             }
-        }
 
-        async Task NoteMalformedBefore(long line)
-        {
-            while (malformed.TryPeek(out var bad) && bad.Line < line)
+            async Task NoteMalformedBefore(long line)
             {
-                malformed.Dequeue();
-                // The first field is event_id_cnty in an ACLED export, when the quoting has not spoilt it.
-                var first = bad.RawRecord.Split(',')[0];
-                await Hold(bad.Line, new RejectedRow(
-                    first.Length > 0 && !first.Contains('"', StringComparison.Ordinal) ? first : null,
-                    $"malformed CSV ({Describe(bad.Reason)}): {Shorten(bad.RawRecord)}"));
+                while (malformed.TryPeek(out var bad) && bad.Line < line)
+                {
+                    malformed.Dequeue();
+                    // The first field is event_id_cnty in an ACLED export, when the quoting has not spoilt it.
+                    var first = bad.RawRecord.Split(',')[0];
+                    await Hold(bad.Line, new RejectedRow(
+                        first.Length > 0 && !first.Contains('"', StringComparison.Ordinal) ? first : null,
+                        $"malformed CSV ({Describe(bad.Reason)}): {Shorten(bad.RawRecord)}"));
+                }
             }
-        }
 
-        async Task ImportAll(Action<long>? progress)
-        {
-            while (await reader.ReadAsync(cancellationToken))
+            while (await reader.ReadAsync(cancellation))
             {
                 var line = reader.LineNumber;
                 await NoteMalformedBefore(line);
@@ -185,7 +193,39 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             }
 
             await NoteMalformedBefore(long.MaxValue);
-            await Flush();
+            if (batch.Rows.Count > 0)
+            {
+                await batches.Writer.WriteAsync(batch, cancellation);
+            }
+        }
+
+        async Task ImportAll(Action<long>? progress)
+        {
+            var reading = Task.Run(async () =>
+            {
+                try
+                {
+                    await ReadAllAsync(progress, stopReading.Token);
+                    batches.Writer.Complete();
+                }
+                catch (Exception e)
+                {
+                    batches.Writer.Complete(e);
+                }
+            }, CancellationToken.None);
+            try
+            {
+                await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
+                {
+                    await SendAsync(batch);
+                }
+            }
+            finally
+            {
+                // A batch that failed to write stops the reading too (it may be waiting to hand over the next one).
+                await stopReading.CancelAsync();
+                await reading;
+            }
         }
 
         if (environment.Console.Profile.Capabilities.Interactive)
@@ -326,12 +366,6 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             var outcome = await runtime.Bus.SendCommandAsync<ImportOutcome>(
                 new ImportIncidents([.. _bySite.Select(s => new RecordIncidents(s.Key, s.Value))]), runtime.Caller, cancellation: cancellation);
             return outcome.Sites.ToDictionary(s => s.Stream.StreamId, s => new Queue<IncidentRowOutcome>(s.Rows));
-        }
-
-        public void Clear()
-        {
-            Rows.Clear();
-            _bySite.Clear();
         }
     }
 
