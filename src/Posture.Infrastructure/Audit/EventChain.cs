@@ -78,11 +78,15 @@ public static class EventChain
         protected override IEnumerable<ISchemaObject> schemaObjects()
         {
             var schema = options.Events.DatabaseSchemaName;
+            // STABLE, not IMMUTABLE, because convert_to is STABLE: PostgreSQL inlines a SQL function into the trigger's
+            // expression only when its body is no more volatile than it says. Declared IMMUTABLE it was called instead,
+            // five times an event, and each call planned its body again in every transaction: three quarters of the
+            // trigger's cost (docs/adr/0014, Cost).
             yield return new Function(new PostgresqlObjectName(schema, FieldFunction, SchemaUtils.IdentifierUsage.General), $"""
                 CREATE OR REPLACE FUNCTION {schema}.{FieldFunction}(value text)
                  RETURNS text
                  LANGUAGE sql
-                 IMMUTABLE
+                 STABLE
                 AS $function$
                   SELECT CASE WHEN value IS NULL THEN '-' ELSE octet_length(convert_to(value, 'UTF8'))::text || ':' || value END
                 $function$;
