@@ -54,7 +54,8 @@ public static class PostureStore
     public static void Configure(StoreOptions options, string connectionString, ThreatOptions? threat = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        options.Connection(connectionString);
+        // Marten's statements prepared once per connection, not parsed and planned on every call (ADR 0017, measured).
+        options.Connection(Storage.PostureDatabase.WithStatementPreparation(connectionString));
         options.DatabaseSchemaName = Schema;
         // Marten builds its LINQ paths from its own casing setting: it must match the camelCase we store.
         options.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: o => PostureJson.Configure(o));
