@@ -66,7 +66,8 @@ public static class StreamDecisions
         var key = Callers.IdempotencyKeyOf(context);
         var receiptId = key is null ? null : CommandReceipt.IdFor(caller, key);
         var command = context.Envelope?.Message;
-        var fingerprint = command is null ? "" : CommandReceipt.FingerprintOf(command);
+        // (Only a command sent with a key is fingerprinted: the digest serializes and hashes the whole command.)
+        var fingerprint = receiptId is null || command is null ? "" : CommandReceipt.FingerprintOf(command);
         if (receiptId is not null && await session.LoadAsync<CommandReceipt>(receiptId, cancellation).ConfigureAwait(false) is { } receipt)
         {
             return receipt.Fingerprint == fingerprint
