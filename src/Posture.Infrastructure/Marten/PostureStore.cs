@@ -54,7 +54,7 @@ public static class PostureStore
     public static void Configure(StoreOptions options, string connectionString, ThreatOptions? threat = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        // Marten's statements prepared once per connection, not parsed and planned on every call (ADR 0017, measured).
+        // Marten's statements prepared once per connection, not parsed and planned on every call (docs/adr/0022).
         options.Connection(Storage.PostureDatabase.WithStatementPreparation(connectionString));
         options.DatabaseSchemaName = Schema;
         // Marten builds its LINQ paths from its own casing setting: it must match the camelCase we store.

@@ -121,7 +121,7 @@ public sealed class PostureDatabase : IAsyncDisposable, IDisposable
     /// The connection string with Npgsql's automatic statement preparation on, unless it says otherwise itself. Every
     /// command sends the same dozen statements (Marten's generated SQL); prepared, PostgreSQL parses, analyses and plans
     /// each once per connection instead of on every call, which was a third of the server's time per command
-    /// (docs/adr/0017, measured).
+    /// (docs/adr/0022, measured).
     /// </summary>
     public static string WithStatementPreparation(string connectionString)
     {

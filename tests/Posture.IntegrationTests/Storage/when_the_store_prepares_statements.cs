@@ -8,7 +8,7 @@ namespace Posture.IntegrationTests.Storage;
 
 /// <summary>
 /// Every command sends the same few statements; the store's connections have Npgsql prepare the ones used again, so
-/// PostgreSQL parses and plans each once per connection (docs/adr/0017, measured), unless the connection string says
+/// PostgreSQL parses and plans each once per connection (docs/adr/0022), unless the connection string says
 /// otherwise.
 /// </summary>
 public sealed class when_the_store_prepares_statements(TestPostgres postgres)
