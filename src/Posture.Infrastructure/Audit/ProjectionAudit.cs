@@ -47,7 +47,7 @@ public static class ProjectionAudit
     /// Everything a rebuild writes: the document type of every domain fold the store keeps (read models and decision
     /// snapshots), in the order it registers them, then the running threat sums.
     /// </summary>
-    public static IReadOnlyList<string> Rebuilt(IDocumentStore store) => [.. ProjectionRebuild.Names(store), nameof(SiteThreatSum)];
+    public static IReadOnlyList<string> Rebuilt(IDocumentStore store) => ProjectionRebuild.Names(store);
 
     public static async Task<ProjectionVerification> VerifyAsync(IDocumentStore store, CancellationToken cancellation)
     {
@@ -67,8 +67,9 @@ public static class ProjectionAudit
     }
 
     /// <summary>
-    /// Rebuilds every read model and decision snapshot from the event log in one pass (<see cref="ProjectionRebuild"/>),
-    /// then the running threat sums, telling <paramref name="starting"/> what it rebuilds before it starts.
+    /// Rebuilds every read model, decision snapshot and running threat sum from the event log in one pass
+    /// (<see cref="ProjectionRebuild"/>), then drops the history snapshots, telling <paramref name="starting"/> what it rebuilds
+    /// before it starts.
     /// </summary>
     public static async Task<RebuildOutcome> RebuildAsync(IDocumentStore store, Func<IReadOnlyList<string>, Task>? starting, CancellationToken cancellation)
     {
@@ -79,30 +80,9 @@ public static class ProjectionAudit
         }
 
         var outcome = await ProjectionRebuild.RunAsync(store, RebuildTimeout, cancellation).ConfigureAwait(false);
-        // The running threat sums fold with what earlier events reported (a projection of their own, not a domain
-        // fold): written after, from the domain's fold of the history.
-        await RebuildThreatSumsAsync(store, cancellation).ConfigureAwait(false);
         // The history snapshots are derived too: dropped, and written again by the next long asOf / knownAt reads.
         await HistorySnapshots.DropAllAsync(store, cancellation).ConfigureAwait(false);
         return outcome;
-    }
-
-    /// <summary>
-    /// The running threat sums are written from the domain's fold of the whole history, the same fold verifying compares
-    /// with (Marten's daemon would replay the projection page by page, and it runs inline only).
-    /// </summary>
-    private static async Task RebuildThreatSumsAsync(IDocumentStore store, CancellationToken cancellation)
-    {
-        await using var session = store.LightweightSession();
-        var events = await HistoryReader.RecordedByAsync(session, knownAt: null, cancellation).ConfigureAwait(false);
-        var sums = SiteThreatSums.Fold(events.Select(e => e.Data), PostureStore.ThreatSumsOf(store).Threat);
-        session.DeleteWhere<SiteThreatSum>(_ => true);
-        if (sums.Count > 0)
-        {
-            session.Store(sums.Values.ToArray());
-        }
-
-        await session.SaveChangesAsync(cancellation).ConfigureAwait(false);
     }
 
     private static IEnumerable<ProjectionDifference> Compare<T>(

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Threading.Channels;
 using Marten;
 using Marten.Storage;
 using Npgsql;
@@ -18,79 +19,183 @@ public sealed record RebuildOutcome(long Events, IReadOnlyDictionary<string, lon
 /// Posture's own rebuild of every stored projection (docs/adr/0019-one-pass-projection-rebuild.md): one streaming
 /// read of the event log in sequence order (only the columns a fold needs), each event deserialized once by the
 /// store's serializer and upcasters, folded into every projection's rows by the same routes and pure folds the inline
-/// projections use (<see cref="IDomainFold"/>, taken from the store's registrations), the rows written by binary COPY
-/// and swapped in for the old ones in one transaction.
+/// projections use (<see cref="IDomainFold"/>, taken from the store's registrations, the running threat sums among
+/// them), the rows written by binary COPY into fresh tables that take the old ones' place in one transaction
+/// (<see cref="DocumentStaging"/>).
+/// <para>
+/// Reading and writing overlap: a writer on a connection of its own takes the rows to write from a bounded queue, so
+/// PostgreSQL inserts (and the writer serializes) while the events are read and folded.
+/// </para>
 /// <para>
 /// Memory: the rows being folded are held in memory, at most <see cref="Holding"/> of them; past that, the rows that
-/// took the fewest events (then the longest untouched) are parked in the staging tables and fetched back if a later
-/// event routes to them, so a history of many short-lived rows (incidents) does not grow the process.
+/// took the fewest events (then the longest untouched) are written early and fetched back if a later event routes to
+/// them, so a history of many short-lived rows (incidents) does not grow the process. Nothing else grows with the
+/// events: blocks, the queue and the filter of written ids are of fixed size.
 /// </para>
 /// </summary>
 public sealed class ProjectionRebuild
 {
-    /// <summary>Rows held in memory before the least active are parked in the staging tables.</summary>
+    /// <summary>Rows held in memory before the least active are written early.</summary>
     public const int Holding = 20_000;
 
-    /// <summary>Events read and routed together, so rows parked earlier are fetched back in one query per block.</summary>
+    /// <summary>Events read and routed together, so rows written early are fetched back in one query per block.</summary>
     private const int Block = 2_000;
 
+    /// <summary>Batches of rows the writer may have queued before the folding waits for it.</summary>
+    private const int Queued = 4;
+
     private readonly IReadOnlyList<IDomainFold> _folds;
+    private readonly int[] _foldOrder;
+    private readonly int[] _reads;
     private readonly Dictionary<Guid, Row>[] _rows;
     private readonly ParkedIds[] _parked;
-    private readonly DocumentStaging[] _staged;
+    private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(Queued) { SingleReader = true, SingleWriter = true });
     private readonly int _holding;
     private long _touched;
     private long _fetchedBack;
 
-    private ProjectionRebuild(IReadOnlyList<IDomainFold> folds, DocumentStaging[] staged, int holding)
+    private ProjectionRebuild(IReadOnlyList<IDomainFold> folds, int holding)
     {
         _folds = folds;
-        _staged = staged;
         _holding = holding;
         _rows = folds.Select(_ => new Dictionary<Guid, Row>()).ToArray();
         _parked = folds.Select(_ => new ParkedIds()).ToArray();
+        // A fold that reads another's row sees it as it stood before the event: it folds first.
+        _foldOrder = [.. Enumerable.Range(0, folds.Count).OrderBy(f => folds[f] is IDomainFoldReading ? 0 : 1)];
+        _reads = [.. folds.Select(f => f is IDomainFoldReading reading ? IndexOf(folds, reading) : -1)];
     }
 
     /// <summary>The names of the document types a rebuild writes, in the order the store registers their projections.</summary>
-    public static IReadOnlyList<string> Names(IDocumentStore store)
+    public static IReadOnlyList<string> Names(IDocumentStore store) => [.. Folds(store).Select(f => f.DocumentType.Name)];
+
+    /// <summary>
+    /// Every projection the store keeps that a rebuild folds: the domain folds (<see cref="PostureStore.StoredFolds"/>)
+    /// and the running threat sums.
+    /// </summary>
+    private static IReadOnlyList<IDomainFold> Folds(IDocumentStore store)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return PostureStore.StoredFolds(store.Options).Select(f => f.DocumentType.Name).ToList();
+        return [.. PostureStore.StoredFolds(store.Options), PostureStore.ThreatSumsOf(store)];
+    }
+
+    private static int IndexOf(IReadOnlyList<IDomainFold> folds, IDomainFoldReading reading)
+    {
+        for (var f = 0; f < folds.Count; f++)
+        {
+            if (folds[f].DocumentType == reading.ReadsDocumentType)
+            {
+                return f;
+            }
+        }
+
+        throw new InvalidOperationException(
+            $"{reading.DocumentType.Name} reads {reading.ReadsDocumentType.Name} rows, which the store keeps no projection of: it cannot be rebuilt");
     }
 
     /// <summary>Rebuilds every stored projection from the event log, holding at most <paramref name="holding"/> rows in memory.</summary>
     public static async Task<RebuildOutcome> RunAsync(IDocumentStore store, TimeSpan timeout, CancellationToken cancellation, int holding = Holding)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        var folds = PostureStore.StoredFolds(store.Options);
+        var folds = Folds(store);
         var reading = StoredEventReading.For(store.Options, folds);
+        foreach (var fold in folds)
+        {
+            await store.Storage.Database.EnsureStorageExistsAsync(fold.DocumentType, cancellation).ConfigureAwait(false);
+        }
+
         await using var writes = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await writes.OpenAsync(cancellation).ConfigureAwait(false);
+        // Everything is written in this one transaction: stopped midway (an error, a cancellation, the process ended),
+        // it leaves the old tables as they were.
+        await using var transaction = await writes.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var staged = new DocumentStaging[folds.Count];
         for (var i = 0; i < folds.Count; i++)
         {
             staged[i] = await DocumentStaging.StageAsync(store, writes, folds[i].DocumentType, i, timeout, cancellation).ConfigureAwait(false);
         }
 
-        var rebuild = new ProjectionRebuild(folds, staged, holding);
-        var events = await rebuild.FoldAsync(store, reading, timeout, cancellation).ConfigureAwait(false);
-        for (var i = 0; i < folds.Count; i++)
+        var rebuild = new ProjectionRebuild(folds, holding);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var writing = rebuild.WriteAsync(staged, stop);
+        var folding = rebuild.FoldAllAsync(store, reading, timeout, stop);
+        await Task.WhenAll(folding, writing).ConfigureAwait(false);
+
+        foreach (var documents in staged)
         {
-            await staged[i].WriteAsync(rebuild._rows[i].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision)), cancellation).ConfigureAwait(false);
-            rebuild._rows[i].Clear();
+            await documents.FinishAsync(cancellation).ConfigureAwait(false);
         }
 
-        await using (var transaction = await writes.BeginTransactionAsync(cancellation).ConfigureAwait(false))
+        foreach (var documents in staged)
         {
-            foreach (var documents in staged)
+            await documents.SwapAsync(cancellation).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellation).ConfigureAwait(false);
+        return new RebuildOutcome(
+            await folding.ConfigureAwait(false),
+            folds.Select((f, i) => (f.DocumentType.Name, staged[i].Staged)).ToDictionary(p => p.Name, p => p.Staged),
+            rebuild._fetchedBack);
+    }
+
+    /// <summary>The writer: writes each batch queued, and answers fetches in turn, so a fetch sees every row queued before it.</summary>
+    private async Task WriteAsync(DocumentStaging[] staged, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var work in _queue.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
-                await documents.ReplaceTableAsync(transaction, cancellation).ConfigureAwait(false);
+                switch (work)
+                {
+                    case Write write:
+                        await staged[write.Fold].WriteAsync(write.Documents, stop.Token).ConfigureAwait(false);
+                        break;
+                    case Fetch fetch:
+                        var taken = new IReadOnlyList<StagedDocument>[staged.Length];
+                        for (var f = 0; f < staged.Length; f++)
+                        {
+                            taken[f] = await staged[f].TakeBackAsync(fetch.Ids[f], stop.Token).ConfigureAwait(false);
+                        }
+
+                        fetch.Answer.SetResult(taken);
+                        break;
+                }
+            }
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Reads and folds every event, queueing the rows to write; answers how many events it folded.</summary>
+    private async Task<long> FoldAllAsync(IDocumentStore store, StoredEventReading reading, TimeSpan timeout, CancellationTokenSource stop)
+    {
+        try
+        {
+            var events = await FoldAsync(store, reading, timeout, stop.Token).ConfigureAwait(false);
+            for (var f = 0; f < _folds.Count; f++)
+            {
+                await QueueAsync(f, [.. _rows[f].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))], stop.Token).ConfigureAwait(false);
+                _rows[f].Clear();
             }
 
-            await transaction.CommitAsync(cancellation).ConfigureAwait(false);
+            _queue.Writer.Complete();
+            return events;
         }
+        catch (Exception e)
+        {
+            _queue.Writer.TryComplete(e);
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
-        return new RebuildOutcome(events, folds.Select((f, i) => (f.DocumentType.Name, staged[i].Staged)).ToDictionary(p => p.Name, p => p.Staged), rebuild._fetchedBack);
+    private async Task QueueAsync(int fold, List<StagedDocument> documents, CancellationToken cancellation)
+    {
+        if (documents.Count > 0)
+        {
+            await _queue.Writer.WriteAsync(new Write(fold, documents), cancellation).ConfigureAwait(false);
+        }
     }
 
     private async Task<long> FoldAsync(IDocumentStore store, StoredEventReading reading, TimeSpan timeout, CancellationToken cancellation)
@@ -131,9 +236,17 @@ public sealed class ProjectionRebuild
 
     private async Task FoldAsync(List<Recorded> block, CancellationToken cancellation)
     {
-        // Route the block first: the rows it touches that were parked come back in one query per projection.
+        // Route the block first: the rows it touches (or reads) that were written early come back in one fetch.
         var routes = new List<Guid>[block.Count * _folds.Count];
         var missing = _folds.Select(_ => new HashSet<Guid>()).ToArray();
+        void MayBeMissing(int fold, Guid id)
+        {
+            if (!_rows[fold].ContainsKey(id) && _parked[fold].MayHold(id))
+            {
+                missing[fold].Add(id);
+            }
+        }
+
         for (var e = 0; e < block.Count; e++)
         {
             for (var f = 0; f < _folds.Count; f++)
@@ -143,34 +256,44 @@ public sealed class ProjectionRebuild
                 routes[(e * _folds.Count) + f] = rows;
                 foreach (var id in rows)
                 {
-                    if (!_rows[f].ContainsKey(id) && _parked[f].MayHold(id))
-                    {
-                        missing[f].Add(id);
-                    }
+                    MayBeMissing(f, id);
+                }
+
+                if (_folds[f] is IDomainFoldReading reading && reading.ReadsRowOf(block[e].Data) is { } read)
+                {
+                    MayBeMissing(_reads[f], read);
                 }
             }
         }
 
-        for (var f = 0; f < _folds.Count; f++)
+        if (missing.Any(m => m.Count > 0))
         {
-            foreach (var parked in await _staged[f].TakeBackAsync(missing[f], cancellation).ConfigureAwait(false))
+            var fetch = new Fetch(missing, new TaskCompletionSource<IReadOnlyList<StagedDocument>[]>(TaskCreationOptions.RunContinuationsAsynchronously));
+            await _queue.Writer.WriteAsync(fetch, cancellation).ConfigureAwait(false);
+            var taken = await fetch.Answer.Task.WaitAsync(cancellation).ConfigureAwait(false);
+            for (var f = 0; f < _folds.Count; f++)
             {
-                _rows[f][parked.Id] = new Row(parked.Document, parked.Revision);
-                _fetchedBack++;
+                foreach (var parked in taken[f])
+                {
+                    _rows[f][parked.Id] = new Row(parked.Document, parked.Revision);
+                    _fetchedBack++;
+                }
             }
         }
 
         for (var e = 0; e < block.Count; e++)
         {
             var recorded = block[e];
-            for (var f = 0; f < _folds.Count; f++)
+            foreach (var f in _foldOrder)
             {
                 var fold = _folds[f];
+                var rows = _rows[f];
                 foreach (var id in routes[(e * _folds.Count) + f])
                 {
-                    var rows = _rows[f];
                     var row = rows.GetValueOrDefault(id);
-                    var next = fold.Fold(row?.Document, recorded.Data);
+                    var next = fold is IDomainFoldReading reading
+                        ? reading.Fold(row?.Document, recorded.Data, reading.ReadsRowOf(recorded.Data) is { } read ? _rows[_reads[f]].GetValueOrDefault(read)?.Document : null)
+                        : fold.Fold(row?.Document, recorded.Data);
                     var revision = fold.KeyedByStream ? recorded.Version : recorded.Sequence;
                     if (next is null)
                     {
@@ -194,7 +317,7 @@ public sealed class ProjectionRebuild
         await ParkAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>Past the holding limit, parks the rows that took the fewest events (then the longest untouched) until half the limit is left.</summary>
+    /// <summary>Past the holding limit, queues for writing the rows that took the fewest events (then the longest untouched) until half the limit is left.</summary>
     private async Task ParkAsync(CancellationToken cancellation)
     {
         var held = _rows.Sum(r => r.Count);
@@ -210,7 +333,7 @@ public sealed class ProjectionRebuild
             .ToList();
         foreach (var byFold in parking.GroupBy(p => p.Fold))
         {
-            await _staged[byFold.Key].WriteAsync(byFold.Select(p => new StagedDocument(p.Key, p.Value.Document, p.Value.Revision)), cancellation).ConfigureAwait(false);
+            await QueueAsync(byFold.Key, [.. byFold.Select(p => new StagedDocument(p.Key, p.Value.Document, p.Value.Revision))], cancellation).ConfigureAwait(false);
             foreach (var (fold, id, _) in byFold)
             {
                 _rows[fold].Remove(id);
@@ -218,6 +341,15 @@ public sealed class ProjectionRebuild
             }
         }
     }
+
+    /// <summary>What the folding asks of the writer, in order.</summary>
+    private abstract record Work;
+
+    /// <summary>Rows to write (their documents are not changed afterwards: a fold makes a new document).</summary>
+    private sealed record Write(int Fold, List<StagedDocument> Documents) : Work;
+
+    /// <summary>Rows to take back, by projection, and where to answer them.</summary>
+    private sealed record Fetch(HashSet<Guid>[] Ids, TaskCompletionSource<IReadOnlyList<StagedDocument>[]> Answer) : Work;
 
     private sealed record Recorded(long Sequence, Guid Stream, long Version, object Data);
 
@@ -234,18 +366,21 @@ public sealed class ProjectionRebuild
     }
 
     /// <summary>
-    /// Which ids may have been parked: a Bloom filter of fixed size (1 MiB a projection), so a block's new rows (most
-    /// of them, in a history of incidents) are not looked for in the staging tables, and memory stays flat however
-    /// many rows are parked. A false "may" costs only a lookup that finds nothing.
+    /// Which ids may have been written early: a Bloom filter of fixed size (4 MiB, made when a projection first writes
+    /// rows early), so a block's new rows (most of them, in a history of incidents) are not looked for in the fresh
+    /// tables, and memory stays flat however many rows are written. A false "may" costs a fetch that finds nothing,
+    /// and a fetch waits for the writer: with 7 probes it happens about once in 120,000 lookups at a million ids
+    /// written early, but at ten million the filter is mostly full and most blocks fetch (correct, slower).
     /// </summary>
     private sealed class ParkedIds
     {
-        private const int Bits = 1 << 23;
-        private const int Probes = 3;
-        private readonly ulong[] _words = new ulong[Bits / 64];
+        private const int Bits = 1 << 25;
+        private const int Probes = 7;
+        private ulong[]? _words;
 
         public void Add(Guid id)
         {
+            _words ??= new ulong[Bits / 64];
             var (first, step) = Hashes(id);
             for (var i = 0; i < Probes; i++)
             {
@@ -256,6 +391,11 @@ public sealed class ProjectionRebuild
 
         public bool MayHold(Guid id)
         {
+            if (_words is null)
+            {
+                return false;
+            }
+
             var (first, step) = Hashes(id);
             for (var i = 0; i < Probes; i++)
             {

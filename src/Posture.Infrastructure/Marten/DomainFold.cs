@@ -32,6 +32,23 @@ public interface IDomainFold
 }
 
 /// <summary>
+/// A fold that needs, besides its own row, one row of another projection as it stood before the event: the running
+/// threat sums fold a correction with the report it replaces, which the incident's log row holds. A rebuild folds each
+/// event into such a fold before the others, and fetches back a parked row it reads as it fetches its own.
+/// </summary>
+public interface IDomainFoldReading : IDomainFold
+{
+    /// <summary>The document type of the rows it reads (a projection the same store keeps).</summary>
+    Type ReadsDocumentType { get; }
+
+    /// <summary>The id of the row the event needs read; null when it needs none.</summary>
+    Guid? ReadsRowOf(object data);
+
+    /// <summary>The row after the event, given the row read as it stood before the event (null when there is none).</summary>
+    object? Fold(object? document, object data, object? read);
+}
+
+/// <summary>
 /// A Marten projection of one stream that only delegates to a pure fold in the domain. Marten 9 has no runtime
 /// reflection for aggregates and its source generator would have to run in the domain project, so every
 /// single-stream state and read model is registered through this one class.

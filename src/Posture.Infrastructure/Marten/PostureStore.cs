@@ -30,7 +30,7 @@ public static class PostureStore
     /// <summary>
     /// Every projection kept in the store (inline) that is a <see cref="DomainFold{TDocument}"/> or
     /// <see cref="DomainMultiFold{TDocument}"/>, as the folds it delegates to: what Posture's one-pass rebuild folds.
-    /// (The running threat sums, a projection of their own, are rebuilt apart: ProjectionAudit.)
+    /// (The running threat sums, a projection of their own, are folded by the rebuild as well: ProjectionRebuild.)
     /// </summary>
     public static IReadOnlyList<IDomainFold> StoredFolds(IReadOnlyStoreOptions options)
     {

@@ -3,6 +3,7 @@ using Marten;
 using Marten.Events.Projections;
 using Marten.Linq.MatchesSql;
 using Posture.Domain.Bases;
+using Posture.Domain.Incidents;
 using Posture.Domain.Threats;
 using Posture.Infrastructure.Marten;
 
@@ -14,10 +15,15 @@ namespace Posture.Infrastructure.Sites;
 /// each is folded as a <see cref="ThreatTermRevised"/> naming that report: found among the earlier events of the same
 /// transaction, else read from the stream's own stored events (one query per transaction that revises, by the
 /// stream's index, exact whatever the read models hold). A custom projection rather than an aggregation because
-/// Marten's enrichment hook only runs asynchronously; inline is all it runs as, and <c>projections rebuild</c> writes
-/// the sums from the domain's fold of the history (<see cref="Audit.ProjectionAudit"/>).
+/// Marten's enrichment hook only runs asynchronously; inline is all it runs as.
+/// <para>
+/// Posture's one-pass rebuild (<see cref="Audit.ProjectionRebuild"/>) folds it as an <see cref="IDomainFoldReading"/>:
+/// rows are the Base streams, and the report a correction or retraction replaces is the incident's log row as folded
+/// before it (<see cref="IncidentLogEntry"/>: the incident as then believed, its kind and latest report, no row once
+/// retracted), the same the domain's <see cref="SiteThreatSums.Revision"/> keeps, so nothing per incident is held.
+/// </para>
 /// </summary>
-public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection
+public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection, IDomainFoldReading
 {
     /// <summary>The stored names of the events that say what an incident's report is.</summary>
     private static readonly string[] Reporting = EventCatalogue.StoredNames
@@ -55,6 +61,52 @@ public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection
         }
     }
 
+    Type IDomainFold.DocumentType => typeof(SiteThreatSum);
+
+    bool IDomainFold.KeyedByStream => true;
+
+    Type IDomainFoldReading.ReadsDocumentType => typeof(IncidentLogEntry);
+
+    bool IDomainFold.Takes(Type eventType) => typeof(IBaseEvent).IsAssignableFrom(eventType);
+
+    void IDomainFold.RowsOf(Guid streamId, object data, ICollection<Guid> rows)
+    {
+        if (data is IBaseEvent e)
+        {
+            rows.Add(e.BaseId);
+        }
+    }
+
+    Guid? IDomainFoldReading.ReadsRowOf(object data) => Revises(data)?.Incident;
+
+    object? IDomainFold.Fold(object? document, object data) => Fold(document, data, read: null);
+
+    object? IDomainFoldReading.Fold(object? document, object data, object? read) => Fold(document, data, read);
+
+    private SiteThreatSum? Fold(object? document, object data, object? read)
+    {
+        if (Revises(data) is null)
+        {
+            return SiteThreatSum.Evolve((SiteThreatSum?)document, data, Threat);
+        }
+
+        var reports = new Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>(1);
+        if (read is IncidentLogEntry entry)
+        {
+            reports[(entry.SiteId, entry.Id)] = (entry.Kind, entry.Report);
+        }
+
+        return SiteThreatSum.Evolve((SiteThreatSum?)document, SiteThreatSums.Revision(data, reports) ?? data, Threat);
+    }
+
+    /// <summary>The site and incident whose report the event replaces (a correction or retraction); null for any other.</summary>
+    private static (Guid Site, Guid Incident)? Revises(object data) => data switch
+    {
+        IncidentCorrected c => (c.BaseId, c.IncidentId),
+        IncidentRetracted r => (r.BaseId, r.IncidentId),
+        _ => null,
+    };
+
     /// <summary>
     /// What the stored events said, before these, of each incident these correct or retract: its kind and latest report.
     /// Inline the store holds only what came before; should it hold these too, they and what follows are left out.
@@ -63,12 +115,7 @@ public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection
         IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken cancellation)
     {
         var reports = new Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>();
-        var revised = events.Select(e => e.Data switch
-            {
-                IncidentCorrected c => (c.BaseId, c.IncidentId),
-                IncidentRetracted r => (r.BaseId, r.IncidentId),
-                _ => ((Guid, Guid)?)null,
-            })
+        var revised = events.Select(e => Revises(e.Data))
             .OfType<(Guid Site, Guid Incident)>()
             .Distinct()
             .ToList();

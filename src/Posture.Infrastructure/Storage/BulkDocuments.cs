@@ -70,7 +70,7 @@ public sealed class BulkDocuments(IDocumentStore store)
         // Without numeric revisions Marten gives every write a new version id; so does this (the revision is ignored).
         await using var upsert = new NpgsqlCommand($"""
             insert into {table} (id, data, mt_last_modified, mt_dotnet_type, mt_version{columns})
-            select d.id, d.data, transaction_timestamp(), $3, {(numbered ? "d.revision" : "gen_random_uuid()")}{values}
+            select d.id, d.data, transaction_timestamp(), $3, {RevisionColumn.Value(numbered, "d.revision")}{values}
               from unnest($1, $2, $4) as d(id, data, revision)
             on conflict (id) do update set data = excluded.data, mt_last_modified = excluded.mt_last_modified,
               mt_dotnet_type = excluded.mt_dotnet_type, mt_version = excluded.mt_version{updates}
@@ -94,6 +94,6 @@ public sealed class BulkDocuments(IDocumentStore store)
             throw new NotSupportedException($"{typeof(T).Name} is stored per tenant, which bulk writes do not do");
         }
 
-        return (mapping.TableName.QualifiedName, mapping is global::Marten.Schema.DocumentMapping { UseNumericRevisions: true });
+        return (mapping.TableName.QualifiedName, RevisionColumn.HoldsRevision(store, typeof(T)));
     }
 }

@@ -8,14 +8,23 @@ namespace Posture.Infrastructure.Storage;
 public readonly record struct StagedDocument(Guid Id, object Document, long Revision);
 
 /// <summary>
-/// Writes many documents of one Marten document type at once: binary COPY into a temporary table on one connection,
-/// then, in the caller's transaction, the table's rows replaced by the staged ones. Each document is written as Marten
-/// writes it: the JSON of the store's own serializer, the revision in <c>mt_version</c>, the type's full name in
-/// <c>mt_dotnet_type</c>, the transaction's time in <c>mt_last_modified</c>, and every other column at its default
-/// (as Marten's projection daemon leaves them), so Marten loads the documents afterwards as its own.
+/// Writes every document of one Marten document type into a fresh table that then takes the place of the type's
+/// table, all in the caller's transaction on one connection: the fresh table is made like the document table (its
+/// columns, defaults and checks) with only its primary key, filled by binary COPY, given the document table's other
+/// indexes once it is full, and swapped in (<see cref="SwapAsync"/>: the old table dropped, the fresh one renamed, its
+/// key and indexes given the old names). Until the transaction commits nobody sees the fresh table, readers see the
+/// old documents, and a rebuild that stops midway leaves the old table as it was.
 /// <para>
-/// Staged documents can be taken back (<see cref="TakeBackAsync"/>), so a caller folding more documents than it wants
-/// to hold in memory can park finished ones here and fetch one again if a later event changes it.
+/// Each row is what Marten writes: the JSON of the store's own serializer, the type's full name in
+/// <c>mt_dotnet_type</c>, the revision in <c>mt_version</c> where it holds one (<see cref="RevisionColumn"/>; else the
+/// column's default, a new version id), the transaction's time in <c>mt_last_modified</c> (its default), the
+/// duplicated columns computed as Marten's upsert computes them (<see cref="DuplicatedColumns"/>), and every other
+/// column at its default, as Marten's projection daemon leaves them; so Marten loads the documents as its own.
+/// </para>
+/// <para>
+/// Written documents can be taken back (<see cref="TakeBackAsync"/>, by the primary key), so a caller folding more
+/// documents than it wants to hold in memory can write finished ones early and fetch one again if a later event
+/// changes it.
 /// </para>
 /// </summary>
 public sealed class DocumentStaging
@@ -23,67 +32,86 @@ public sealed class DocumentStaging
     private readonly NpgsqlConnection _connection;
     private readonly ISerializer _serializer;
     private readonly Type _documentType;
-    private readonly string _table;
-    private readonly string _staging;
+    private readonly string _schema;
+    private readonly string _name;
+    private readonly string _fresh;
     private readonly TimeSpan _timeout;
+    private readonly bool _holdsRevision;
     private readonly IReadOnlyList<(string Column, string Value)> _duplicated;
+    private readonly string _primaryKey;
+    private readonly IReadOnlyList<(string Name, string Definition)> _indexes;
 
     private DocumentStaging(
-        NpgsqlConnection connection, ISerializer serializer, Type documentType, string table, string staging, TimeSpan timeout,
-        IReadOnlyList<(string Column, string Value)> duplicated)
+        NpgsqlConnection connection, IDocumentStore store, Type documentType, string schema, string name, string fresh, TimeSpan timeout,
+        string primaryKey, IReadOnlyList<(string Name, string Definition)> indexes)
     {
-        _duplicated = duplicated;
         _connection = connection;
-        _serializer = serializer;
+        _serializer = store.Options.Serializer();
         _documentType = documentType;
-        _table = table;
-        _staging = staging;
+        _schema = schema;
+        _name = name;
+        _fresh = fresh;
         _timeout = timeout;
+        _holdsRevision = RevisionColumn.HoldsRevision(store, documentType);
+        _duplicated = DuplicatedColumns.Of(store, documentType);
+        _primaryKey = primaryKey;
+        _indexes = indexes;
     }
 
-    /// <summary>How many documents are staged now.</summary>
+    /// <summary>How many documents are written now.</summary>
     public long Staged { get; private set; }
 
+    private string Table => $"{_schema}.{_name}";
+
+    private string Fresh => $"{_schema}.{_fresh}";
+
     /// <summary>
-    /// Makes sure the document type's table exists and creates an empty temporary staging table for it on
-    /// <paramref name="connection"/> (named after <paramref name="number"/>, unique among the caller's stagings); it
-    /// lives as long as the connection's session.
+    /// In the transaction open on <paramref name="connection"/>, creates the fresh table beside the document type's
+    /// table (which must exist: <c>EnsureStorageExistsAsync</c> first, before the transaction), named after
+    /// <paramref name="number"/>, unique among the caller's stagings.
     /// </summary>
     public static async Task<DocumentStaging> StageAsync(
         IDocumentStore store, NpgsqlConnection connection, Type documentType, int number, TimeSpan timeout, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(connection);
-        await store.Storage.Database.EnsureStorageExistsAsync(documentType, cancellation).ConfigureAwait(false);
-        var table = store.Options.FindOrResolveDocumentType(documentType).TableName.QualifiedName;
-        var documents = new DocumentStaging(connection, store.Options.Serializer(), documentType, table, $"posture_bulk_documents_{number}", timeout,
-            DuplicatedColumns.Of(store, documentType));
+        var mapping = store.Options.FindOrResolveDocumentType(documentType);
+        var (primaryKey, indexes) = await IndexesAsync(connection, mapping.TableName.QualifiedName, cancellation).ConfigureAwait(false);
+        var documents = new DocumentStaging(
+            connection, store, documentType, mapping.TableName.Schema, mapping.TableName.Name, $"posture_rebuilding_{number}", timeout, primaryKey, indexes);
         await documents.ExecuteAsync(
-            $"drop table if exists {documents._staging}; create temporary table {documents._staging} (id uuid primary key, data jsonb not null, revision bigint not null)",
-            transaction: null, cancellation).ConfigureAwait(false);
+            $"create table {documents.Fresh} (like {documents.Table} including defaults including constraints including generated including storage); " +
+            $"alter table {documents.Fresh} add constraint {documents._fresh}_pkey primary key (id)",
+            cancellation).ConfigureAwait(false);
         return documents;
     }
 
-    /// <summary>Stages documents by binary COPY; each id at most once.</summary>
+    /// <summary>Writes documents by binary COPY; each id at most once.</summary>
     public async Task WriteAsync(IEnumerable<StagedDocument> documents, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(documents);
+        var dotnetType = _documentType.FullName ?? _documentType.Name;
         await using var import = await _connection.BeginBinaryImportAsync(
-            $"copy {_staging} (id, data, revision) from stdin (format binary)", cancellation).ConfigureAwait(false);
+            $"copy {Fresh} (id, data, mt_dotnet_type{(_holdsRevision ? ", mt_version" : "")}) from stdin (format binary)", cancellation).ConfigureAwait(false);
         import.Timeout = _timeout;
         foreach (var document in documents)
         {
             await import.StartRowAsync(cancellation).ConfigureAwait(false);
             await import.WriteAsync(document.Id, NpgsqlDbType.Uuid, cancellation).ConfigureAwait(false);
             await import.WriteAsync(_serializer.ToJson(document.Document), NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
-            await import.WriteAsync(document.Revision, NpgsqlDbType.Bigint, cancellation).ConfigureAwait(false);
+            await import.WriteAsync(dotnetType, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
+            if (_holdsRevision)
+            {
+                await import.WriteAsync(document.Revision, NpgsqlDbType.Bigint, cancellation).ConfigureAwait(false);
+            }
+
             Staged++;
         }
 
         await import.CompleteAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>Removes these ids from the staging table and answers the documents that were staged under them.</summary>
+    /// <summary>Removes these ids from the fresh table and answers the documents that were written under them.</summary>
     public async Task<IReadOnlyList<StagedDocument>> TakeBackAsync(IReadOnlyCollection<Guid> ids, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(ids);
@@ -93,7 +121,9 @@ public sealed class DocumentStaging
             return taken;
         }
 
-        await using var command = new NpgsqlCommand($"delete from {_staging} where id = any(@ids) returning id, revision, data", _connection);
+        // A version id is no revision: a document taken back is folded again, which gives it its revision.
+        await using var command = new NpgsqlCommand(
+            $"delete from {Fresh} where id = any(@ids) returning id, {(_holdsRevision ? "mt_version" : "0::bigint")}, data", _connection);
         command.CommandTimeout = (int)_timeout.TotalSeconds;
         command.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = ids.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
@@ -107,67 +137,96 @@ public sealed class DocumentStaging
     }
 
     /// <summary>
-    /// In <paramref name="transaction"/>: deletes every row of the document table and inserts the staged documents.
-    /// Readers see the old rows until the transaction commits (a delete, not a truncate, so nobody waits on a lock).
+    /// Once every document is written: fills the duplicated columns and builds the document table's other indexes on
+    /// the fresh table (under names of its own until the swap), so PostgreSQL sorts each index once instead of updating
+    /// it row by row.
     /// </summary>
-    public async Task ReplaceTableAsync(NpgsqlTransaction transaction, CancellationToken cancellation)
+    public async Task FinishAsync(CancellationToken cancellation)
     {
-        ArgumentNullException.ThrowIfNull(transaction);
-        var columns = await ColumnsAsync(transaction, cancellation).ConfigureAwait(false);
-        var targets = new List<string> { "id", "data" };
-        var values = new List<string> { "id", "data" };
-        if (columns.TryGetValue("mt_version", out var versionType))
+        if (_duplicated.Count > 0)
         {
-            targets.Add("mt_version");
-            // Marten keeps a projected document's revision as a number; a uuid version is a fresh one per write.
-            values.Add(versionType == "uuid" ? "gen_random_uuid()" : "revision");
+            await ExecuteAsync(
+                $"update {Fresh} set {string.Join(", ", _duplicated.Select(d => $"{d.Column} = {d.Value}"))}", cancellation).ConfigureAwait(false);
         }
 
-        if (columns.ContainsKey("mt_dotnet_type"))
+        for (var i = 0; i < _indexes.Count; i++)
         {
-            targets.Add("mt_dotnet_type");
-            values.Add("@dotnetType");
+            await ExecuteAsync(OnFresh(_indexes[i].Definition, $"{_fresh}_index_{i}"), cancellation).ConfigureAwait(false);
         }
 
-        if (columns.ContainsKey("mt_last_modified"))
-        {
-            targets.Add("mt_last_modified");
-            values.Add("transaction_timestamp()");
-        }
-
-        foreach (var (column, value) in _duplicated)
-        {
-            targets.Add(column);
-            values.Add(value);
-        }
-
-        await using var command = new NpgsqlCommand(
-            $"delete from {_table}; insert into {_table} ({string.Join(", ", targets)}) select {string.Join(", ", values)} from {_staging}",
-            _connection, transaction);
-        command.CommandTimeout = (int)_timeout.TotalSeconds;
-        command.Parameters.AddWithValue("dotnetType", _documentType.FullName ?? _documentType.Name);
-        await command.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+        await ExecuteAsync($"analyze {Fresh}", cancellation).ConfigureAwait(false);
     }
 
-    private async Task<Dictionary<string, string>> ColumnsAsync(NpgsqlTransaction transaction, CancellationToken cancellation)
+    /// <summary>
+    /// Puts the fresh table in the document table's place: drops the old one, renames the fresh one, its primary key
+    /// and its indexes to the old names (so Marten finds its schema as it made it). Readers of the table wait only for
+    /// the rest of the transaction, and then read the new documents.
+    /// </summary>
+    public async Task SwapAsync(CancellationToken cancellation)
+    {
+        var renames = _indexes.Select((index, i) => $"alter index {_schema}.{_fresh}_index_{i} rename to {index.Name}");
+        await ExecuteAsync(string.Join("; ", [
+            $"drop table {Table}",
+            $"alter table {Fresh} rename to {_name}",
+            $"alter table {Table} rename constraint {_fresh}_pkey to {_primaryKey}",
+            .. renames]), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>The table's primary key constraint, and every other index with its definition (none may back a constraint).</summary>
+    private static async Task<(string PrimaryKey, IReadOnlyList<(string Name, string Definition)> Indexes)> IndexesAsync(
+        NpgsqlConnection connection, string table, CancellationToken cancellation)
     {
         await using var command = new NpgsqlCommand(
-            "select attname, format_type(atttypid, atttypmod) from pg_attribute where attrelid = @table::regclass and attnum > 0 and not attisdropped",
-            _connection, transaction);
-        command.Parameters.AddWithValue("table", _table);
-        var columns = new Dictionary<string, string>(StringComparer.Ordinal);
+            """
+            select quote_ident(i.relname), pg_get_indexdef(x.indexrelid), x.indisprimary, c.conname is not null
+              from pg_index x join pg_class i on i.oid = x.indexrelid
+              left join pg_constraint c on c.conindid = x.indexrelid and c.conrelid = x.indrelid
+             where x.indrelid = @table::regclass
+             order by i.relname
+            """, connection);
+        command.Parameters.AddWithValue("table", table);
+        string? primaryKey = null;
+        var indexes = new List<(string Name, string Definition)>();
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
         {
-            columns[reader.GetString(0)] = reader.GetString(1);
+            if (reader.GetBoolean(2))
+            {
+                primaryKey = reader.GetString(0);
+            }
+            else if (reader.GetBoolean(3))
+            {
+                throw new NotSupportedException($"{table} has a constraint besides its primary key ({reader.GetString(0)}), which a rebuild does not recreate");
+            }
+            else
+            {
+                indexes.Add((reader.GetString(0), reader.GetString(1)));
+            }
         }
 
-        return columns;
+        return (primaryKey ?? throw new NotSupportedException($"{table} has no primary key"), indexes);
     }
 
-    private async Task ExecuteAsync(string sql, NpgsqlTransaction? transaction, CancellationToken cancellation)
+    /// <summary>
+    /// An index definition as PostgreSQL prints it (<c>CREATE [UNIQUE] INDEX name ON [ONLY] table USING …</c>) made for
+    /// the fresh table under another name.
+    /// </summary>
+    private string OnFresh(string definition, string name)
     {
-        await using var command = new NpgsqlCommand(sql, _connection, transaction);
+        var on = definition.IndexOf(" ON ", StringComparison.Ordinal);
+        var index = definition.LastIndexOf(" INDEX ", on, StringComparison.Ordinal);
+        var method = definition.IndexOf(" USING ", on, StringComparison.Ordinal);
+        if (on < 0 || index < 0 || method < 0)
+        {
+            throw new NotSupportedException($"An index of {Table} reads '{definition}', which a rebuild cannot make again");
+        }
+
+        return $"{definition[..index]} INDEX {name} ON {Fresh}{definition[method..]}";
+    }
+
+    private async Task ExecuteAsync(string sql, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, _connection);
         command.CommandTimeout = (int)_timeout.TotalSeconds;
         await command.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
     }
