@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using NodaTime;
 using Posture.Domain.Bases;
 
@@ -122,12 +123,23 @@ public sealed record ThreatTermRevised(Guid BaseId, Guid IncidentId, IncidentKin
 public static class SiteThreatSums
 {
     /// <summary>
+    /// Each options' basis, composed once: every fold of a Base event compares with it, and composing it formats some
+    /// thirty numbers (options are immutable records, so the text cannot change).
+    /// </summary>
+    private static readonly ConditionalWeakTable<ThreatOptions, string> Bases = [];
+
+    /// <summary>
     /// What a running sum depends on: the half-life and every severity weight (not the radius, the nearby weight or the
     /// thresholds, which only readers apply). Invariant text, so the same options always give the same basis.
     /// </summary>
     public static string BasisOf(ThreatOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        return Bases.GetValue(options, Compose);
+    }
+
+    private static string Compose(ThreatOptions options)
+    {
         IEnumerable<(string Name, double Value)> weights =
         [
             ("roundsWeight", options.RoundsWeight),

@@ -42,7 +42,7 @@ public sealed class ProjectionRebuild
     private const int Block = 2_000;
 
     /// <summary>Batches of rows the writer may have queued before the folding waits for it.</summary>
-    private const int Queued = 4;
+    private const int Queued = 2;
 
     private readonly IReadOnlyList<IDomainFold> _folds;
     private readonly int[] _foldOrder;
@@ -317,28 +317,36 @@ public sealed class ProjectionRebuild
         await ParkAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>Past the holding limit, queues for writing the rows that took the fewest events (then the longest untouched) until half the limit is left.</summary>
+    /// <summary>
+    /// Past the holding limit, queues rows for writing until three quarters of the limit are left (batches small enough
+    /// that a fetch, which waits for the writer to finish what is queued before it, waits little): from the projection
+    /// holding the most rows, those that took the fewest events, then the longest untouched. A projection of many rows
+    /// (incidents) has short-lived ones; one of few (sites, fed again and again) is held, not written and fetched back.
+    /// </summary>
     private async Task ParkAsync(CancellationToken cancellation)
     {
-        var held = _rows.Sum(r => r.Count);
-        if (held <= _holding)
+        var excess = _rows.Sum(r => r.Count) - (_holding * 3 / 4);
+        if (excess <= _holding / 4)
         {
             return;
         }
 
-        var parking = _rows
-            .SelectMany((rows, f) => rows.Select(r => (Fold: f, r.Key, r.Value)))
-            .OrderBy(r => r.Value.Folded).ThenBy(r => r.Value.Touched)
-            .Take(held - (_holding / 2))
-            .ToList();
-        foreach (var byFold in parking.GroupBy(p => p.Fold))
+        while (excess > 0)
         {
-            await QueueAsync(byFold.Key, [.. byFold.Select(p => new StagedDocument(p.Key, p.Value.Document, p.Value.Revision))], cancellation).ConfigureAwait(false);
-            foreach (var (fold, id, _) in byFold)
+            var fold = Enumerable.Range(0, _rows.Length).MaxBy(f => _rows[f].Count);
+            var parking = _rows[fold]
+                .OrderBy(r => r.Value.Folded).ThenBy(r => r.Value.Touched)
+                .Take(excess)
+                .Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))
+                .ToList();
+            await QueueAsync(fold, parking, cancellation).ConfigureAwait(false);
+            foreach (var parked in parking)
             {
-                _rows[fold].Remove(id);
-                _parked[fold].Add(id);
+                _rows[fold].Remove(parked.Id);
+                _parked[fold].Add(parked.Id);
             }
+
+            excess -= parking.Count;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -94,11 +95,15 @@ public sealed class DocumentStaging
         await using var import = await _connection.BeginBinaryImportAsync(
             $"copy {Fresh} (id, data, mt_dotnet_type{(_holdsRevision ? ", mt_version" : "")}) from stdin (format binary)", cancellation).ConfigureAwait(false);
         import.Timeout = _timeout;
+        // The serializer writes UTF-8 into one buffer, reused row after row (no string per document).
+        var json = new ArrayBufferWriter<byte>(4096);
         foreach (var document in documents)
         {
+            json.ResetWrittenCount();
+            _serializer.WriteTo(json, document.Document);
             await import.StartRowAsync(cancellation).ConfigureAwait(false);
             await import.WriteAsync(document.Id, NpgsqlDbType.Uuid, cancellation).ConfigureAwait(false);
-            await import.WriteAsync(_serializer.ToJson(document.Document), NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
+            await import.WriteAsync(json.WrittenMemory, NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
             await import.WriteAsync(dotnetType, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
             if (_holdsRevision)
             {
