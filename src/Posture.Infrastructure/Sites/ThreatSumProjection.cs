@@ -125,12 +125,13 @@ public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection, IDo
         }
 
         var streams = revised.Select(r => r.Site).Distinct().ToArray();
-        var incidents = revised.Select(r => r.Incident).Distinct().ToArray();
+        // The payload's incident id as text, the expression the incident index holds (IncidentRecords does the same).
+        object[] incidents = [revised.Select(r => r.Incident.ToString("D")).Distinct().ToArray()];
         var these = events.Select(e => e.Id).ToHashSet();
         var first = events.Select(e => e.Sequence).Where(s => s > 0).DefaultIfEmpty(long.MaxValue).Min();
         var before = await session.Events.QueryAllRawEvents()
             .Where(e => e.StreamId.IsOneOf(streams) && e.EventTypeName.IsOneOf(Reporting)
-                && e.MatchesSql("(data ->> 'incidentId')::uuid = any(?)", incidents))
+                && e.MatchesSql(IncidentIndex.Matches, incidents))
             .OrderBy(e => e.Sequence)
             .ToListAsync(cancellation)
             .ConfigureAwait(false);
