@@ -23,12 +23,26 @@ internal sealed class HistorySnapshots
 
     private static string HeldKey(string id, string chainHash) => $"{id}:{chainHash}";
 
+    // How the store's stored events are read, built once for the store it was built from.
+    private (IReadOnlyStoreOptions Options, StoredEventReading Reading)? _reading;
+
+    private StoredEventReading ReadingFor(IReadOnlyStoreOptions options)
+    {
+        if (_reading is not { } known || !ReferenceEquals(known.Options, options))
+        {
+            known = (options, StoredEventReading.For(options, null));
+            _reading = known;
+        }
+
+        return known.Reading;
+    }
+
     /// <summary>
     /// The events people recorded in <paramref name="streams"/> by <paramref name="knownAt"/> (all when null), in recorded
     /// order, with each Base stream's newest snapshot that covers only events known by then (when
     /// <paramref name="fromSnapshots"/>) standing in for the events it covers, at the place its site began. The same
     /// rows as <see cref="HistoryReader.RecordedByAsync(IQuerySession, Instant?, CancellationToken)"/> reads (recorded
-    /// kinds, not archived, by knownAt), names and payloads only, each read as Marten reads it (StoredEvents), which costs
+    /// kinds, not archived, by knownAt), names and payloads only, each read as Marten reads it (StoredEventReading), which costs
     /// a quarter of Marten's own read (docs/adr/0020). Null when a snapshot's JSON could not be read.
     /// </summary>
     public async Task<HistoryRead?> ReadAsync(IQuerySession session, Instant? knownAt, Guid[] streams, bool fromSnapshots, CancellationToken cancellation)
@@ -78,6 +92,7 @@ internal sealed class HistorySnapshots
         }
 
         var serializer = session.DocumentStore.Options.Serializer();
+        var reading = ReadingFor(session.DocumentStore.Options);
         var read = new HistoryRead();
         await using var reader = await session.ExecuteReaderAsync(command, cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
@@ -98,7 +113,7 @@ internal sealed class HistorySnapshots
             }
             else
             {
-                var payload = StoredEvents.Read(reader.GetString(6), reader, 7, serializer);
+                var payload = reading.Read(reader.GetString(6), reader, 7);
                 read.Add(new HistoryEvent(sequence, stream, version, reader.GetFieldValue<DateTimeOffset>(4), hash, payload));
             }
         }

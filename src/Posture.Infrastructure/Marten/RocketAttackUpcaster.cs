@@ -12,7 +12,7 @@ namespace Posture.Infrastructure.Marten;
 /// attribution; it is read as today's <see cref="RocketAttackOccurred"/> with precision exact and attribution
 /// claimed (by <c>claimedBy</c>) when it named someone, unknown otherwise. Today's shape is read as it is.
 /// Registered under the stored name (<see cref="PostureStore.Upcasters"/>), so Marten takes this reading for every
-/// stored row of that name, and so do Posture's own readers (the rebuild, and StoredEvents for asOf); writing is unchanged.
+/// stored row of that name, and so do Posture's own readers (the rebuild, and StoredEventReading, for asOf too); writing is unchanged.
 /// </summary>
 public sealed class RocketAttackUpcaster : EventUpcaster<RocketAttackOccurred>
 {
