@@ -128,48 +128,37 @@ public sealed record SiteSnapshot(
 {
     public SitePosture? Site(Guid id) => Sites.SingleOrDefault(s => s.Id == id);
 
-    // The sites by latitude band, built on first use for the inputs and radius it was built from (a copy made with
+    // The sites' neighbourhoods, built on first use for the inputs and radius they were built from (a copy made with
     // `with` may change either).
-    private (ThreatInputs Inputs, double Width, Dictionary<long, List<SiteThreatHistory>> Sites)? _bands;
+    private (ThreatInputs Inputs, double RadiusKm, SiteNeighbourhoods Near)? _neighbourhoods;
 
     /// <summary>
     /// The site's threat, assessed from the sites that can count towards it: itself and those within the nearby
-    /// radius, exactly the ones the scorer would count. Finding them by latitude band first keeps a list of every
-    /// site from costing each site against every other (a million distances for a thousand sites).
+    /// radius, exactly the ones the scorer would count. Finding them by latitude band first (<see cref="SiteNeighbourhoods"/>)
+    /// keeps a list of every site from costing each site against every other (a million distances for a thousand sites).
     /// </summary>
     public ThreatAssessment Threat(Guid siteId, Instant at) => ThreatScorer.Assess(siteId, Around(siteId), at, Options);
 
     private ThreatInputs Around(Guid siteId)
     {
-        var width = Options.NearbyRadiusKm / 110.0;
-        if (Inputs.Sites.GetValueOrDefault(siteId) is not { Location: { } from } here || !double.IsFinite(width) || width <= 0)
+        if (Inputs.Sites.GetValueOrDefault(siteId) is not { Location: not null } here)
         {
             return Inputs;
         }
 
-        if (_bands is not { } bands || !ReferenceEquals(bands.Inputs, Inputs) || bands.Width != width)
+        if (_neighbourhoods is not { } known || !ReferenceEquals(known.Inputs, Inputs) || known.RadiusKm != Options.NearbyRadiusKm)
         {
-            bands = (Inputs, width, Inputs.Sites.Values
+            var places = Inputs.Sites.Values
                 .Where(s => s.Location is not null)
-                .GroupBy(s => Band(s.Location!.Latitude, width))
-                .ToDictionary(g => g.Key, g => g.ToList()));
-            _bands = bands;
+                .Select(s => new SitePlace(s.SiteId, s.Location!.Latitude, s.Location.Longitude))
+                .ToList();
+            known = (Inputs, Options.NearbyRadiusKm, new SiteNeighbourhoods(places, Options.NearbyRadiusKm));
+            _neighbourhoods = known;
         }
 
-        var band = Band(from.Latitude, width);
-        var near = new[] { band - 1, band, band + 1 }
-            .SelectMany(b => bands.Sites.GetValueOrDefault(b, []))
-            .Where(s => s.SiteId != siteId
-                        && GeoDistance.Kilometres(from.Latitude, from.Longitude, s.Location!.Latitude, s.Location.Longitude) <= Options.NearbyRadiusKm)
-            .Prepend(here);
+        var near = known.Near.Of(siteId).Select(id => Inputs.Sites[id]).Prepend(here);
         return Inputs with { Sites = near.ToImmutableDictionary(s => s.SiteId) };
     }
-
-    /// <summary>
-    /// Bands are at least the nearby radius wide in degrees of latitude (a degree is 111.2 km on the mean sphere, and
-    /// bands are radius / 110 wide), so a site's neighbours lie in its band or the two beside it.
-    /// </summary>
-    private static long Band(double latitude, double width) => (long)Math.Floor(latitude / width);
 
     public SiteHeadcount Headcount(SitePosture site, Instant at)
     {
