@@ -29,6 +29,22 @@ public sealed class when_a_read_takes_too_long(ImpatientHost host) : IClassFixtu
     [Fact]
     public async Task a_read_blocked_in_the_database_is_a_503_problem_and_the_next_one_succeeds()
     {
+        // A first read of a cold host compiles and prepares what it runs; on a loaded machine that alone can pass the
+        // half second (and be abandoned), so it is paid, until one read succeeds, before the read that must time out
+        // and the one that must not.
+        for (var warming = 0; warming < 10; warming++)
+        {
+            var warmed = await host.Alba.Scenario(s =>
+            {
+                s.Get.Url("/api/sites");
+                s.IgnoreStatusCode();
+            });
+            if (warmed.Context.Response.StatusCode == 200)
+            {
+                break;
+            }
+        }
+
         var connectionString = host.Alba.Services.GetRequiredService<PostureDatabase>().ConnectionString;
         await using (var blocker = new NpgsqlConnection(connectionString))
         {
@@ -51,10 +67,22 @@ public sealed class when_a_read_takes_too_long(ImpatientHost host) : IClassFixtu
             (await refused.ReadAsJsonAsync<JsonElement>()).GetProperty("title").GetString().ShouldBe("The read took too long");
             refused.Context.Response.Headers.RetryAfter.ToString().ShouldBe("5");
 
-            // The abandoned query was cancelled in PostgreSQL, not left waiting on the lock.
+            // The abandoned query was cancelled in PostgreSQL, not left waiting on the lock (the cancel request travels
+            // on a connection of its own, so it is given a few seconds to arrive).
             await using var waiting = new NpgsqlCommand(
                 "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()", blocker, transaction);
-            Convert.ToInt64(await waiting.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(0);
+            var stillWaiting = -1L;
+            for (var attempt = 0; attempt < 50 && stillWaiting != 0; attempt++)
+            {
+                if (attempt > 0)
+                {
+                    await Task.Delay(100);
+                }
+
+                stillWaiting = Convert.ToInt64(await waiting.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            stillWaiting.ShouldBe(0);
             await transaction.RollbackAsync();
         }
 
