@@ -64,7 +64,8 @@ internal static class PerformanceDocument
         Line("  written in bulk per batch); timed from the CLI's start, as a user waits for it; compared with the raw batched INSERT.");
         Line(string.Create(CultureInfo.InvariantCulture, $"- **Replay and reads**: a history written straight through Marten (inline projections and snapshots kept, 1,000 events"));
         Line(string.Create(CultureInfo.InvariantCulture, $"  per transaction): {run.Counts.Sites:N0} sites 1° apart (no site has a neighbour within the 50 km nearby radius), three with"));
-        Line("  streams of exactly 10, 100 and 1,000 events, the other events spread over the other sites. The rebuild is");
+        Line(string.Create(CultureInfo.InvariantCulture, $"  streams of exactly 10, 100 and 1,000 events and one of {SeededHistory.AsOfWorstCase:N0} (asOf's worst case: as far past its newest"));
+        Line("  history snapshot as a stream gets, ADR 0021), the other events spread over the other sites. The rebuild is");
         Line("  `ProjectionAudit.RebuildAsync` (every read model and decision snapshot in one pass of the event log), against a raw");
         Line("  read of every event with Npgsql, deserialized and folded in memory by the same domain folds (the limit for a rebuild).");
         Line("  Reads are one client's GETs over HTTP in a row after three warm-up requests; p50 and p99 are nearest-rank percentiles.");

@@ -113,6 +113,13 @@ try
                 await ReadLatency.MeasureAsync(host, $"/api/sites/{history.SiteWithStreamOf[length]}?asOf={asOf}", counts.AsOfSamples),
                 length == SeededHistory.StreamLengths[^1] ? 10 : null);
         }
+
+        // The worst case of asOf: the stream lies as far past its newest history snapshot as it ever does (ADR 0021).
+        var worst = SeededHistory.AsOfWorstCase;
+        figures.Latency(
+            $"GET /api/sites/{{id}}?asOf= worst case: a {worst:N0}-event stream, {SeededHistory.PastNewestSnapshot(worst):N0} events past its newest history snapshot ({stored})",
+            counts.AsOfSamples,
+            await ReadLatency.MeasureAsync(host, $"/api/sites/{history.SiteWithStreamOf[worst]}?asOf={asOf}", counts.AsOfSamples), 10);
     }
 
     figures.Memory($"Peak working set: import of {counts.ImportRows:N0} rows", import.Memory);

@@ -2,18 +2,31 @@ using System.Diagnostics;
 using Marten;
 using NodaTime;
 using Posture.Domain.Bases;
+using Posture.Infrastructure.Audit;
 
 namespace Posture.Benchmarks;
 
 /// <summary>
 /// A history written straight through Marten (inline projections and snapshots kept, as commands keep them), for the
 /// rebuild and read measurements: <c>sites</c> bases 1° apart (so no site has a neighbour within the 50 km nearby
-/// radius), three of them with streams of exactly 10, 100 and 1,000 events, and the rest of the events spread over
-/// the other sites in runs of 100 incidents, 1,000 events to a transaction.
+/// radius), three of them with streams of exactly 10, 100 and 1,000 events, a fourth with a stream of
+/// <see cref="AsOfWorstCase"/> events (the asOf read's worst case), and the rest of the events spread over the other
+/// sites in runs of 100 incidents, 1,000 events to a transaction.
 /// </summary>
 internal sealed record SeededHistory(IReadOnlyList<Guid> Sites, IReadOnlyDictionary<int, Guid> SiteWithStreamOf, int Events, double EventsPerSecond)
 {
     public static readonly int[] StreamLengths = [10, 100, 1_000];
+
+    /// <summary>
+    /// A stream just below a history snapshot boundary past 1,000 events: an asOf read on it restores the newest snapshot
+    /// and folds <see cref="BaseHistorySnapshot.Every"/> − 1 events after it, the most it ever folds (docs/adr/0021).
+    /// </summary>
+    public static int AsOfWorstCase => 1_000 + BaseHistorySnapshot.Every - 1;
+
+    /// <summary>How many events past its newest history snapshot a stream of <paramref name="length"/> events is.</summary>
+    public static int PastNewestSnapshot(int length) => length % BaseHistorySnapshot.Every;
+
+    private static int[] Seeded => [.. StreamLengths, AsOfWorstCase];
 
     private static readonly Instant Origin = Instant.FromUtc(2015, 1, 1, 0, 0);
 
@@ -40,12 +53,12 @@ internal sealed record SeededHistory(IReadOnlyList<Guid> Sites, IReadOnlyDiction
             written += chunk.Length;
         }
 
-        // The three streams of known length: a registration and then incidents.
+        // The streams of known length: a registration and then incidents.
         var withStreamOf = new Dictionary<int, Guid>();
-        for (var i = 0; i < StreamLengths.Length && i < sites.Count; i++)
+        for (var i = 0; i < Seeded.Length && i < sites.Count; i++)
         {
-            withStreamOf[StreamLengths[i]] = sites[i];
-            foreach (var run in Enumerable.Range(0, StreamLengths[i] - 1).Chunk(Batch))
+            withStreamOf[Seeded[i]] = sites[i];
+            foreach (var run in Enumerable.Range(0, Seeded[i] - 1).Chunk(Batch))
             {
                 await using var session = Session(store);
                 session.Events.Append(sites[i], run.Select(_ => Incident(sites[i], ++minute)).ToArray());
@@ -55,7 +68,7 @@ internal sealed record SeededHistory(IReadOnlyList<Guid> Sites, IReadOnlyDiction
         }
 
         // The rest, 100 incidents to a site and ten sites to a transaction, going round the other sites.
-        var others = sites.Skip(StreamLengths.Length).ToList();
+        var others = sites.Skip(Seeded.Length).ToList();
         var next = 0;
         while (written < events && others.Count > 0)
         {
