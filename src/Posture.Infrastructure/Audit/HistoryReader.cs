@@ -147,6 +147,11 @@ internal sealed class HistoryFold(bool threat)
     {
         if (@event is BaseHistorySnapshot restored)
         {
+            if (!restored.IsWhole)
+            {
+                throw new ArgumentException($"Snapshot {restored.Id} holds only what changed since another: assemble its chain first.", nameof(@event));
+            }
+
             _sites[restored.StreamId] = restored.Site;
             foreach (var incident in restored.Incidents)
             {
@@ -166,6 +171,12 @@ internal sealed class HistoryFold(bool threat)
     /// <summary>The site folded so far under this id, if any.</summary>
     public SitePosture? Site(Guid id) => _sites.GetValueOrDefault(id);
 
+    /// <summary>The incident log row folded so far under this id, if any (none once retracted).</summary>
+    public IncidentLogEntry? Incident(Guid id) => _incidents.GetValueOrDefault(id);
+
+    /// <summary>How many sites and organisations the fold has met (removed or not).</summary>
+    public (int Sites, int Organisations) Met => (_sites.Count, _organisations.Count);
+
     public ReadModelRows Rows() => new(Present(_sites), Present(_incidents), Present(_organisations));
 
     private static void Apply<T>(Dictionary<Guid, T?> rows, Guid? id, object @event, Func<T?, object, T?> evolve) where T : class
@@ -181,7 +192,8 @@ internal sealed class HistoryFold(bool threat)
 
     private static Guid? SiteOf(object @event) => @event is IBaseEvent e ? e.BaseId : Headcount.ChangeOf(@event)?.BaseId;
 
-    private static Guid? IncidentOf(object @event) => @event switch
+    /// <summary>The incident log row an event folds into, if any.</summary>
+    public static Guid? IncidentOf(object @event) => @event switch
     {
         IIncidentOccurred e => e.IncidentId,
         IncidentCorrected e => e.IncidentId,

@@ -126,11 +126,12 @@ public static class PostureStore
             .Duplicate(x => x.Latitude)
             .Duplicate(x => x.Longitude);
         options.Schema.For<SiteThreatSum>().Identity(x => x.Id);
-        // Snapshots of long Base streams for asOf / knownAt (docs/adr/0021): chosen by these columns, without reading
-        // the documents, which hold a whole stream's fold.
+        // Snapshots of long Base streams for asOf / knownAt (docs/adr/0021, 0027): chained and chosen by these columns,
+        // without reading the documents.
         options.Schema.For<BaseHistorySnapshot>().Identity(x => x.Id)
             .Duplicate(x => x.StreamId)
             .Duplicate(x => x.StreamVersion)
+            .Duplicate(x => x.PreviousVersion)
             .Duplicate(x => x.RegisteredSequence)
             .Duplicate(x => x.KnownBy)
             .Duplicate(x => x.ChainHash)

@@ -135,6 +135,50 @@ public sealed class when_reading_history_from_snapshots(TestPostgres postgres) :
         }
     }
 
+    [Fact]
+    public async Task a_chain_of_snapshots_is_used_up_to_its_first_missing_link_and_written_again_from_there()
+    {
+        await using (var session = _store.QuerySession())
+        {
+            await new HistoryReader(Options).AroundAsync(session, _sites[0], knownAt: null, CancellationToken.None);
+        }
+
+        var written = (await SnapshotsAsync()).Where(s => s.StreamId == _sites[0]).OrderBy(s => s.StreamVersion).ToList();
+        written.Count.ShouldBeGreaterThan(4, "a stream of about 800 events has a chain of snapshots");
+        written.Skip(1).Zip(written).ShouldAllBe(p => p.First.PreviousVersion == p.Second.StreamVersion, "each follows the one before");
+        var gap = written[2];
+        // Every snapshot of the stream is flagged (a read ignores the flag; writing a snapshot again drops it), and
+        // those after the gap are marked: a read that used any of them would answer with the marked name.
+        var snapshots = $"{PostureStore.Schema}.mt_doc_basehistorysnapshot";
+        await ExecuteAsync($"update {snapshots} set data = data || '{{\"untouched\": true}}' where stream_id = '{_sites[0]}'");
+        await ExecuteAsync(
+            $"update {snapshots} set data = jsonb_set(data, '{{site,name}}', '\"{Marked}\"') where stream_id = '{_sites[0]}' and stream_version > {gap.StreamVersion}");
+        await ExecuteAsync($"delete from {snapshots} where id = '{gap.Id}'");
+
+        await ShouldAnswerAsTheWholeFoldAsync();
+
+        var again = (await SnapshotsAsync()).Where(s => s.StreamId == _sites[0]).OrderBy(s => s.StreamVersion).ToList();
+        again.Select(s => s.Id).ShouldBe(written.Select(s => s.Id), "the read wrote the chain again from the gap on");
+        again.ShouldAllBe(s => s.Site.Name != Marked);
+        (await UntouchedAsync(snapshots)).ShouldBe(written.Take(2).Select(s => s.Id), "the snapshots before the gap were used, not written again");
+    }
+
+    private async Task<IReadOnlyList<string>> UntouchedAsync(string snapshots)
+    {
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"select id from {snapshots} where stream_id = '{_sites[0]}' and data ->> 'untouched' is not null order by stream_version", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
     private const string Marked = "from the snapshot";
 
     private Task MarkAsync() =>
