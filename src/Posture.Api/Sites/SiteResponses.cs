@@ -111,7 +111,7 @@ public static class SiteViews
     public static ThreatSummary Threat(SiteSnapshot snapshot, Guid siteId, Instant at)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var threat = snapshot.Threat(siteId, at);
+        var threat = snapshot.ThreatWithoutContributions(siteId, at);
         return new ThreatSummary(threat.Level, Math.Round(threat.Score, ScoreDecimals));
     }
 
@@ -138,7 +138,7 @@ public static class SiteViews
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(site);
-        var threat = snapshot.Threat(site.Id, at);
+        var threat = snapshot.ThreatWithoutContributions(site.Id, at);
         var people = snapshot.Headcount(site, at);
         var byOrganisation = people.ByOrganisation.Select(o => new OrganisationHeadcountView(o.OrganisationId, o.Organisation, o.Kind, o.People)).ToList();
         var recent = snapshot.IncidentsAt(site.Id).Where(i => i.OccurredAt <= at)

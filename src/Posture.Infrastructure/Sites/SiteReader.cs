@@ -139,6 +139,10 @@ public sealed record SiteSnapshot(
     /// </summary>
     public ThreatAssessment Threat(Guid siteId, Instant at) => ThreatScorer.Assess(siteId, Around(siteId), at, Options);
 
+    /// <summary>The same assessment without its contributions (an empty list), for answers that show only the level and the score.</summary>
+    public ThreatAssessment ThreatWithoutContributions(Guid siteId, Instant at) =>
+        ThreatScorer.AssessWithoutContributions(siteId, Around(siteId), at, Options);
+
     private ThreatInputs Around(Guid siteId)
     {
         if (Inputs.Sites.GetValueOrDefault(siteId) is not { Location: not null } here)

@@ -100,4 +100,35 @@ public sealed class threat_properties
             actual.ShouldBe(expected with { Contributions = actual.Contributions });
         }
     }
+
+    [Property]
+    public void contributions_come_largest_first_then_latest_then_by_site_and_incident(History history)
+    {
+        var inputs = ThreatInputs.From(history.InStreamOrder);
+        foreach (var site in History.Sites)
+        {
+            var contributions = ThreatScorer.Assess(site, inputs, history.At, Options).Contributions;
+            contributions.ShouldBe(contributions
+                .OrderByDescending(c => c.Contribution)
+                .ThenByDescending(c => c.OccurredAt)
+                .ThenBy(c => c.SiteId)
+                .ThenBy(c => c.IncidentId));
+        }
+    }
+
+    [Property]
+    public void the_assessment_without_contributions_is_the_assessment_with_an_empty_list(History history, PositiveInt halfLifeDays)
+    {
+        var inputs = ThreatInputs.From(history.InStreamOrder);
+        var options = Options with { HalfLife = Duration.FromDays(1 + (halfLifeDays.Get % 400)) };
+        foreach (var site in History.Sites.Append(Guid.NewGuid()))
+        {
+            var full = ThreatScorer.Assess(site, inputs, history.At, options);
+            var brief = ThreatScorer.AssessWithoutContributions(site, inputs, history.At, options);
+            brief.Contributions.ShouldBeEmpty();
+            // The same number, not a close one: the sum is added in the same order.
+            brief.Score.ShouldBe(full.Score, 0.0);
+            brief.ShouldBe(full with { Contributions = brief.Contributions });
+        }
+    }
 }
