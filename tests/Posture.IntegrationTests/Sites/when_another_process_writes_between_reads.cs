@@ -109,6 +109,29 @@ public sealed class when_another_process_writes_between_reads(PostureHost host) 
     }
 
     [Fact]
+    public async Task the_threat_of_a_site_read_follows_a_correction_and_a_retraction_made_elsewhere()
+    {
+        // The site read keeps each site's incidents as the scorer reads them while their rows are unchanged
+        // (ThreatIncidentSets): a row rewritten elsewhere must be scored as it is now.
+        await RecordAttackAsync(rounds: 4);
+        var read = await BaladAsync();
+        var before = read.GetProperty("threat").GetProperty("score").GetDouble();
+        before.ShouldBeGreaterThan(0);
+
+        var first = read.GetProperty("recentIncidents").EnumerateArray().Single();
+        await ElsewhereAsync(session => session.Events.Append(Requests.Balad,
+            new IncidentCorrected(Requests.Balad, Incident, Report(first) with { Rounds = 9, Impact = Impact.OccupiedArea }, "nine rockets")));
+
+        var corrected = (await BaladAsync()).GetProperty("threat").GetProperty("score").GetDouble();
+        corrected.ShouldBeGreaterThan(before);
+        corrected.ShouldBe(Math.Round((await BaladThreatAsync()).GetProperty("score").GetDouble(), 4));
+
+        await ElsewhereAsync(session => session.Events.Append(Requests.Balad, new IncidentRetracted(Requests.Balad, Incident, "did not happen")));
+
+        (await BaladAsync()).GetProperty("threat").GetProperty("score").GetDouble().ShouldBe(0);
+    }
+
+    [Fact]
     public async Task the_same_ids_written_again_after_a_reset_are_read_as_they_are_now()
     {
         await RecordAttackAsync(rounds: 4);
