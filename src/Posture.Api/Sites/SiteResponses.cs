@@ -141,8 +141,7 @@ public static class SiteViews
         var threat = snapshot.ThreatWithoutContributions(site.Id, at);
         var people = snapshot.Headcount(site, at);
         var byOrganisation = people.ByOrganisation.Select(o => new OrganisationHeadcountView(o.OrganisationId, o.Organisation, o.Kind, o.People)).ToList();
-        var recent = snapshot.IncidentsAt(site.Id).Where(i => i.OccurredAt <= at)
-            .OrderByDescending(i => i.OccurredAt).Take(RecentIncidents).Select(IncidentView.From).ToList();
+        var recent = IncidentLogEntry.LatestBy(snapshot.IncidentsAt(site.Id), at, RecentIncidents).Select(IncidentView.From).ToList();
         return new SiteDetail(site.Id, site.Name, site.Country, site.Region, site.Latitude, site.Longitude, at,
             new ThreatDetail(threat.Level, Math.Round(threat.Score, ScoreDecimals), threat.ComputedLevel, threat.RecommendedFpcon, threat.Floor),
             site.Fpcon, site.FpconReason, site.FpconSetAt,

@@ -53,4 +53,42 @@ public sealed record IncidentLogEntry(
 
         return last;
     }
+
+    /// <summary>
+    /// The <paramref name="count"/> latest of <paramref name="incidents"/> that had happened by <paramref name="at"/>,
+    /// latest first; incidents that happened at the same instant keep the order they were given in, as a stable sort by
+    /// time would leave them. One pass with a list of <paramref name="count"/>, not a sort of a busy site's every incident.
+    /// </summary>
+    public static IReadOnlyList<IncidentLogEntry> LatestBy(IEnumerable<IncidentLogEntry> incidents, Instant at, int count)
+    {
+        ArgumentNullException.ThrowIfNull(incidents);
+        var latest = new List<IncidentLogEntry>(Math.Max(count, 0) + 1);
+        foreach (var incident in incidents)
+        {
+            if (incident.OccurredAt > at)
+            {
+                continue;
+            }
+
+            // After every kept incident that happened at the same instant or later.
+            var index = latest.Count;
+            while (index > 0 && latest[index - 1].OccurredAt < incident.OccurredAt)
+            {
+                index--;
+            }
+
+            if (index >= count)
+            {
+                continue;
+            }
+
+            latest.Insert(index, incident);
+            if (latest.Count > count)
+            {
+                latest.RemoveAt(count);
+            }
+        }
+
+        return latest;
+    }
 }

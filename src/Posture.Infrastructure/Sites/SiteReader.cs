@@ -110,9 +110,15 @@ public sealed class SiteReader(ThreatOptions options)
 
     private bool IsNearAny(SitePlace place, List<SitePlace> named)
     {
+        // A degree of latitude is 111.2 km on the mean sphere and no two points are closer than their difference in
+        // latitude, so a site more than radius / 110 degrees north or south is out of reach without its distance (the
+        // margin SiteNeighbourhoods' bands rely on too).
+        var reach = Options.NearbyRadiusKm / 110.0;
         foreach (var n in named)
         {
-            if (n.Id == place.Id || GeoDistance.Kilometres(n.Latitude, n.Longitude, place.Latitude, place.Longitude) <= Options.NearbyRadiusKm)
+            if (n.Id == place.Id
+                || (!(Math.Abs(n.Latitude - place.Latitude) > reach)
+                    && GeoDistance.Kilometres(n.Latitude, n.Longitude, place.Latitude, place.Longitude) <= Options.NearbyRadiusKm))
             {
                 return true;
             }

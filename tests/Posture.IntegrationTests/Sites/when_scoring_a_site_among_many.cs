@@ -46,6 +46,40 @@ public sealed class when_scoring_a_site_among_many
         }
     }
 
+    [Theory]
+    [InlineData(50.0)]
+    [InlineData(5.0)]
+    [InlineData(400.0)]
+    [InlineData(0.0)]
+    public void a_reads_neighbours_are_exactly_the_sites_within_the_radius(double radiusKm)
+    {
+        var random = new Random(20261126);
+        var reader = new SiteReader(ThreatOptions.Default with { NearbyRadiusKm = radiusKm });
+        var places = Enumerable.Range(0, 400)
+            .Select(_ => new SitePlace(Guid.NewGuid(), 29 + (random.NextDouble() * 9), 38 + (random.NextDouble() * 10)))
+            .ToList();
+        // Due north of the first sites, just within and just beyond the radius: the edge the latitude check must not cut.
+        var degrees = radiusKm / (GeoDistance.EarthRadiusKm * Math.PI / 180);
+        places.AddRange(places.Take(20).SelectMany(p => new[]
+        {
+            new SitePlace(Guid.NewGuid(), p.Latitude + (degrees * 0.9999), p.Longitude),
+            new SitePlace(Guid.NewGuid(), p.Latitude + (degrees * 1.0001), p.Longitude),
+        }).ToList());
+
+        foreach (var pair in places.Take(40).Chunk(2))
+        {
+            var expected = places
+                .Where(p => pair.Any(n => n.Id == p.Id || GeoDistance.Kilometres(n.Latitude, n.Longitude, p.Latitude, p.Longitude) <= radiusKm))
+                .Select(p => p.Id);
+            reader.Near(places, pair.Select(p => p.Id)).ShouldBe(expected);
+        }
+
+        if (radiusKm > 0)
+        {
+            reader.Near(places, [places[0].Id]).Count().ShouldBeGreaterThan(1, "the site just within the radius is a neighbour");
+        }
+    }
+
     [Fact]
     public void a_copy_with_another_radius_scores_with_that_radius()
     {
