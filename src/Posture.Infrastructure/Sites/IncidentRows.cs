@@ -37,7 +37,7 @@ internal sealed class IncidentRows
         var listed = new List<(Guid, uint)>();
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
         {
-            listed.Add((reader.GetFieldValue<Guid>(0), reader.GetFieldValue<uint>(1)));
+            listed.Add((reader.GetGuid(0), reader.GetFieldValue<uint>(1)));
         }
 
         return listed;

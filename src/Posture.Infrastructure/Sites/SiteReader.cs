@@ -80,7 +80,7 @@ public sealed class SiteReader(ThreatOptions options)
         var places = new List<SitePlace>();
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
         {
-            places.Add(new SitePlace(reader.GetFieldValue<Guid>(0), reader.GetDouble(1), reader.GetDouble(2)));
+            places.Add(new SitePlace(reader.GetGuid(0), reader.GetDouble(1), reader.GetDouble(2)));
         }
 
         return places;
