@@ -57,22 +57,20 @@ public static class PostureServices
 
         // Lost an optimistic-concurrency race: decide again on the fresh state. Deciding is pure and nothing was
         // written, so re-running is safe; an idempotency receipt or a business rule then refuses real duplicates.
-        options.OnException(StorageConflicts.IsLostRace).RetryWithCooldown(
-            [.. Enumerable.Range(0, 8).Select(attempt => TimeSpan.FromMilliseconds(5 << attempt))]);
+        options.OnException(StorageConflicts.IsLostRace).RetryWithCooldown([.. StorageConflicts.RetryCooldowns]);
         // The database is down or restarting (DatabaseOutages): retry with a short cool-down. A command sent over HTTP
         // is invoked inline, so after these ~2.6 s its caller gets the exception, answered 503 with Retry-After: the
         // scheduled retries below never apply inline. A queued message (a cascaded threat re-evaluation, an alert)
         // is retried for about ten minutes, so an outage of a few minutes delays it but does not dead-letter it.
         options.OnException(DatabaseOutages.IsOutage)
-            .RetryWithCooldown(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2))
+            .RetryWithCooldown([.. DatabaseOutages.InlineRetryCooldowns])
             .Then.ScheduleRetry(
                 TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2),
                 TimeSpan.FromMinutes(5))
             .Then.MoveToErrorQueue();
         // Other database errors: retry with a cool-down; a message that still fails goes to the dead-letter table
         // (wolverine_dead_letters) for an operator, never silently dropped.
-        options.OnException<NpgsqlException>().RetryWithCooldown(
-            TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)).Then.MoveToErrorQueue();
+        options.OnException<NpgsqlException>().RetryWithCooldown([.. DatabaseOutages.InlineRetryCooldowns]).Then.MoveToErrorQueue();
         options.CodeGeneration.TypeLoadMode = TypeLoadMode.Dynamic;
     }
 }

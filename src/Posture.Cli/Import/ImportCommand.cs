@@ -12,7 +12,6 @@ using Posture.Infrastructure.Bases;
 using Posture.Infrastructure.Bus;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using Wolverine.Runtime;
 
 namespace Posture.Cli.Import;
 
@@ -36,9 +35,10 @@ public sealed class ImportSettings : PostureSettings
 }
 
 /// <summary>
-/// <c>posture import</c>: reads an ACLED export row by row and sends the attacks near a registered site, each as a
+/// <c>posture import</c>: reads an ACLED export row by row and records the attacks near a registered site, each as a
 /// <see cref="RecordIncident"/> with an incident id derived from its <c>event_id_cnty</c>, batched by site
-/// (<see cref="RecordIncidents"/>, one transaction each), so importing a file again records nothing twice. Each row still has its own outcome; bad rows are reported and the import goes on.
+/// (<see cref="RecordIncidents"/>, every site's in one transaction, written by <see cref="IncidentImport"/>), so
+/// importing a file again records nothing twice. Each row still has its own outcome; bad rows are reported and the import goes on.
 /// </summary>
 public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<ImportSettings>
 {
@@ -98,8 +98,8 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             sites = await session.Query<SitePosture>().ToListAsync(cancellationToken);
         }
 
-        // The handler's code is generated on first use (Wolverine compiles it): that starts now, while the first rows are read.
-        var compiled = Task.Run(() => runtime.Services.GetRequiredService<IWolverineRuntime>().FindInvoker(typeof(ImportIncidents)), cancellationToken);
+        // One correlation id for the whole run: every batch's events name it.
+        var run = Guid.NewGuid().ToString();
         var tally = new ImportTally();
         async Task Note(long line, RowVerdict verdict)
         {
@@ -121,11 +121,10 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             }
         }
 
-        // Rows wait in their batch, in file order, until it is sent; then each is counted and reported in that order.
-        async Task SendAsync(ImportBatch batch)
+        // Rows wait in their batch, in file order, until it is written; then each is counted and reported in that order.
+        async Task WriteBatchAsync(ImportBatch batch)
         {
-            await compiled;
-            var outcomes = await batch.SendAsync(runtime, cancellationToken);
+            var outcomes = await batch.WriteAsync(runtime, run, cancellationToken);
             foreach (var (line, verdict, site) in batch.Rows)
             {
                 var settled = verdict is IncidentCandidate candidate && site is not null
@@ -217,7 +216,7 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             {
                 await foreach (var batch in batches.Reader.ReadAllAsync(cancellationToken))
                 {
-                    await SendAsync(batch);
+                    await WriteBatchAsync(batch);
                 }
             }
             finally
@@ -260,7 +259,7 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             : (nearest.Site, null);
     }
 
-    /// <summary>Counts a sent candidate by its outcome; answers null when recorded (now or before), else why not.</summary>
+    /// <summary>Counts a written candidate by its outcome; answers null when recorded (now or before), else why not.</summary>
     private static RejectedRow? Settle(IncidentCandidate candidate, string siteName, IncidentRowOutcome outcome, ImportTally tally)
     {
         switch (outcome)
@@ -320,14 +319,14 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
     private static string Shorten(string text) => text.Length <= 80 ? text : text[..77] + "...";
 
     /// <summary>
-    /// The rows read since the last send, in file order, and the incidents among them by site. An export is in date
-    /// order, its sites interleaved, so the rows are held up to <see cref="Size"/> and then sent as one
+    /// The rows read since the last write, in file order, and the incidents among them by site. An export is in date
+    /// order, its sites interleaved, so the rows are held up to <see cref="Size"/> and then written as one
     /// <see cref="RecordIncidents"/> per site, all in one <see cref="ImportIncidents"/>: one transaction for all, and
     /// one threat reassessment per site.
     /// </summary>
     private sealed class ImportBatch
     {
-        /// <summary>How many rows are held before they are sent: enough to make each site's batch large, few enough to hold.</summary>
+        /// <summary>How many rows are held before they are written: enough to make each site's batch large, few enough to hold.</summary>
         public const int Size = 10_000;
 
         private readonly Dictionary<Guid, List<RecordIncident>> _bySite = [];
@@ -355,16 +354,16 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             Rows.Add((line, verdict, site));
         }
 
-        /// <summary>Sends every site's incidents as one bulk write (one transaction) and answers their outcomes by site, in order.</summary>
-        public async Task<Dictionary<Guid, Queue<IncidentRowOutcome>>> SendAsync(CliRuntime runtime, CancellationToken cancellation)
+        /// <summary>Writes every site's incidents as one bulk write (one transaction) and answers their outcomes by site, in order.</summary>
+        public async Task<Dictionary<Guid, Queue<IncidentRowOutcome>>> WriteAsync(CliRuntime runtime, string run, CancellationToken cancellation)
         {
             if (_bySite.Count == 0)
             {
                 return [];
             }
 
-            var outcome = await runtime.Bus.SendCommandAsync<ImportOutcome>(
-                new ImportIncidents([.. _bySite.Select(s => new RecordIncidents(s.Key, s.Value))]), runtime.Caller, cancellation: cancellation);
+            var outcome = await IncidentImport.WriteAsync(
+                runtime.Services, new ImportIncidents([.. _bySite.Select(s => new RecordIncidents(s.Key, s.Value))]), runtime.Caller, run, cancellation);
             return outcome.Sites.ToDictionary(s => s.Stream.StreamId, s => new Queue<IncidentRowOutcome>(s.Rows));
         }
     }

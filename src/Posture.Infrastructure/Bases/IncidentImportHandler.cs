@@ -32,20 +32,33 @@ public sealed record ImportIncidents(IReadOnlyList<RecordIncidents> Sites);
 /// <see cref="ReassessThreat"/> per site with new incidents goes to the outbox in the same transaction.
 /// <para>
 /// The transaction is REPEATABLE READ: every read sees one snapshot, and a row another writer changed since (a base's
-/// stream, a site, an incident's row) makes the write fail instead of overwriting it; the bus retries the whole
-/// batch on fresh state (ADR 0009), and the rows it already decided are decided again.
+/// stream, a site, an incident's row) makes the write fail instead of overwriting it; the whole batch is retried on
+/// fresh state (<see cref="IncidentImport"/>, or the bus, ADR 0009), and the rows it already decided are decided again.
 /// </para>
 /// </summary>
 public static class IncidentImportHandler
 {
-    public static async Task<(ImportOutcome, OutgoingMessages)> Handle(
+    /// <summary>The batch sent on the bus: recorded as its sender, with its envelope's correlation and causation ids.</summary>
+    public static Task<(ImportOutcome, OutgoingMessages)> Handle(
         ImportIncidents command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var metadata = new EventMetadata(Callers.Of(context), context.Envelope?.CorrelationId ?? context.Envelope?.Id.ToString(), context.Envelope?.Id.ToString());
+        return WriteAsync(command, session, metadata, clock, cancellation);
+    }
+
+    /// <summary>
+    /// Decides the batch and writes it in the session's transaction, which this begins (REPEATABLE READ); the caller
+    /// saves the session, which commits it with the answered messages in the outbox (<see cref="IncidentImport"/>, or
+    /// Wolverine's transactional middleware for <see cref="Handle"/>).
+    /// </summary>
+    public static async Task<(ImportOutcome, OutgoingMessages)> WriteAsync(
+        ImportIncidents command, IDocumentSession session, EventMetadata metadata, IClock clock, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(session);
-        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(metadata);
         ArgumentNullException.ThrowIfNull(clock);
-        var metadata = new EventMetadata(Callers.Of(context), context.Envelope?.CorrelationId ?? context.Envelope?.Id.ToString(), context.Envelope?.Id.ToString());
         await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         var connection = session.Connection;
         await using (var isolation = new NpgsqlCommand("set transaction isolation level repeatable read", connection))

@@ -13,6 +13,12 @@ public static class DatabaseOutages
     /// <summary>How long a caller is asked to wait before retrying (the Retry-After header), in seconds.</summary>
     public const int RetryAfterSeconds = 5;
 
+    /// <summary>
+    /// The pauses before each retry of a command whose caller waits for it (HTTP, the CLI) when the database failed:
+    /// the bus's policy (PostureServices), and the import's, which writes without the bus.
+    /// </summary>
+    public static IReadOnlyList<TimeSpan> InlineRetryCooldowns { get; } = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+
     /// <summary>True when <paramref name="exception"/>, or one it wraps (Marten and Wolverine wrap Npgsql's), is an outage.</summary>
     public static bool IsOutage(Exception exception) => Causes(exception).Any(IsOutageItself);
 
