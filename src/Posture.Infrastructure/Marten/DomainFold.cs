@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
+using Marten;
 using Marten.Events.Projections;
+using Marten.Services.BatchQuerying;
 
 namespace Posture.Infrastructure.Marten;
 
@@ -106,33 +108,31 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
 /// <summary>
 /// The same for a read model whose rows are keyed by something other than the stream (an incident, a site fed by
 /// several streams): the constructor's caller says which events go to which row with <see cref="Route{TEvent}"/>.
-/// Returning null from the fold deletes the row.
+/// Returning null from the fold deletes the row. Kept inline by <see cref="InlineFolds"/>, which reads the rows of
+/// every such read model a transaction changes in one round trip, rather than as a Marten multi-stream projection
+/// (which loads each read model's rows in a round trip, on a connection, of its own).
 /// </summary>
-public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument, Guid>, IDomainFold where TDocument : class
+public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where TDocument : class
 {
     private readonly Func<TDocument?, object, TDocument?> _evolve;
+    private readonly Func<TDocument, Guid> _id;
     private readonly List<(EventTypes Types, Func<object, Guid> RowId)> _routes = [];
 
-    public DomainMultiFold(Func<TDocument?, object, TDocument?> evolve)
+    /// <param name="evolve">The domain's fold.</param>
+    /// <param name="id">A row's id (what the routes name).</param>
+    public DomainMultiFold(Func<TDocument?, object, TDocument?> evolve, Func<TDocument, Guid> id)
     {
         _evolve = evolve;
-        Name = typeof(TDocument).Name;
+        _id = id;
     }
 
     /// <summary>Sends every event of type <typeparamref name="TEvent"/> to the row <paramref name="rowId"/> names.</summary>
     public DomainMultiFold<TDocument> Route<TEvent>(Func<TEvent, Guid> rowId) where TEvent : notnull
     {
-        Identity(rowId);
         var types = new EventTypes();
         types.Add(typeof(TEvent));
         _routes.Add((types, e => rowId((TEvent)e)));
         return this;
-    }
-
-    public override TDocument? Evolve(TDocument? snapshot, Guid id, IEvent e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        return _evolve(snapshot, e.Data);
     }
 
     Type IDomainFold.DocumentType => typeof(TDocument);
@@ -141,7 +141,53 @@ public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument
 
     bool IDomainFold.Takes(Type eventType) => _routes.Exists(r => r.Types.Match(eventType));
 
-    void IDomainFold.RowsOf(Guid streamId, object data, ICollection<Guid> rows)
+    void IDomainFold.RowsOf(Guid streamId, object data, ICollection<Guid> rows) => RowsOf(data, rows);
+
+    object? IDomainFold.Fold(object? document, object data) => _evolve((TDocument?)document, data);
+
+    Func<IDocumentOperations, Task>? IInlineFold.Prepare(IBatchedQuery batch, IReadOnlyList<IEvent> events)
+    {
+        var routed = new List<(Guid Row, object Data)>();
+        var rows = new List<Guid>(1);
+        foreach (var e in events)
+        {
+            rows.Clear();
+            RowsOf(e.Data, rows);
+            routed.AddRange(rows.Select(row => (row, e.Data)));
+        }
+
+        if (routed.Count == 0)
+        {
+            return null;
+        }
+
+        var stored = batch.LoadMany<TDocument>().ById([.. routed.Select(r => r.Row).Distinct()]);
+        return async operations =>
+        {
+            var before = (await stored.ConfigureAwait(false)).ToDictionary(_id);
+            var after = new Dictionary<Guid, TDocument?>(before.Count);
+            foreach (var (row, data) in routed)
+            {
+                after[row] = _evolve(after.TryGetValue(row, out var folded) ? folded : before.GetValueOrDefault(row), data);
+            }
+
+            foreach (var (row, document) in after)
+            {
+                var was = before.GetValueOrDefault(row);
+                if (document is null && was is not null)
+                {
+                    operations.Delete<TDocument>(row);
+                }
+                else if (document is not null && !ReferenceEquals(document, was))
+                {
+                    // (A fold that leaves a row as it was, an incident id another base already recorded say, writes nothing.)
+                    operations.Store(document);
+                }
+            }
+        };
+    }
+
+    private void RowsOf(object data, ICollection<Guid> rows)
     {
         foreach (var (types, rowId) in _routes)
         {
@@ -151,8 +197,6 @@ public sealed class DomainMultiFold<TDocument> : MultiStreamProjection<TDocument
             }
         }
     }
-
-    object? IDomainFold.Fold(object? document, object data) => _evolve((TDocument?)document, data);
 }
 
 /// <summary>

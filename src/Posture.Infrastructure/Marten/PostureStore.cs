@@ -30,13 +30,17 @@ public static class PostureStore
     /// <summary>
     /// Every projection kept in the store (inline) that is a <see cref="DomainFold{TDocument}"/> or
     /// <see cref="DomainMultiFold{TDocument}"/>, as the folds it delegates to: what Posture's one-pass rebuild folds.
-    /// (The running threat sums, a projection of their own, are folded by the rebuild as well: ProjectionRebuild.)
+    /// (The running threat sums, a fold of their own, are folded by the rebuild as well: ProjectionRebuild.)
     /// </summary>
     public static IReadOnlyList<IDomainFold> StoredFolds(IReadOnlyStoreOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.Events.Projections().OfType<ProjectionBase>()
-            .Where(p => p.Lifecycle != ProjectionLifecycle.Live).OfType<IDomainFold>().ToList();
+        var inline = options is StoreOptions laidOut && InlineReadModels.TryGetValue(laidOut, out var folds) ? folds.Folds : [];
+        return
+        [
+            .. options.Events.Projections().OfType<ProjectionBase>().Where(p => p.Lifecycle != ProjectionLifecycle.Live).OfType<IDomainFold>(),
+            .. inline.OfType<IDomainFold>().Where(f => f is not ThreatSumProjection),
+        ];
     }
 
     /// <summary>
@@ -44,6 +48,9 @@ public static class PostureStore
     /// are built with; hosts pass their configured options.
     /// </summary>
     private static readonly ConditionalWeakTable<StoreOptions, ThreatSumProjection> ThreatSumProjections = [];
+
+    /// <summary>The read models a store this class laid out keeps inline (<see cref="InlineFolds"/>).</summary>
+    private static readonly ConditionalWeakTable<StoreOptions, InlineFolds> InlineReadModels = [];
 
     /// <summary>The running threat sums' projection of a store this class laid out (what verifying and rebuilding them fold with).</summary>
     public static ThreatSumProjection ThreatSumsOf(IDocumentStore store) =>
@@ -85,10 +92,13 @@ public static class PostureStore
         // (Contractor and Mission hold RunningCounts, which are not JSON documents: Live is their only lifecycle.)
         options.Projections.Add(new DomainFold<Contractor>(Contractor.Evolve), ProjectionLifecycle.Live);
         options.Projections.Add(new DomainFold<Mission>(Mission.Evolve), ProjectionLifecycle.Live);
-        // Read models are kept in the same transaction as the events that change them.
-        // A site is fed by its Base stream and by every contractor and mission that moves people there.
-        options.Projections.Add(
-            new DomainMultiFold<SitePosture>(SitePosture.Evolve)
+        // Read models are kept in the same transaction as the events that change them, their rows read in one round
+        // trip (InlineFolds, docs/adr/0023). A site is fed by its Base stream and by every contractor and mission that
+        // moves people there.
+        var sums = new ThreatSumProjection(threat ?? ThreatOptions.Default);
+        ThreatSumProjections.AddOrUpdate(options, sums);
+        var readModels = new InlineFolds([
+            new DomainMultiFold<SitePosture>(SitePosture.Evolve, s => s.Id)
                 .Route<IBaseEvent>(e => e.BaseId)
                 .Route<ContractorsDeployed>(e => e.BaseId)
                 .Route<ContractorsEvacuated>(e => e.BaseId)
@@ -96,33 +106,32 @@ public static class PostureStore
                 .Route<ContractorCasualtiesReported>(e => e.BaseId)
                 .Route<MissionPersonnelAssigned>(e => e.BaseId)
                 .Route<MissionPersonnelWithdrawn>(e => e.BaseId),
-            ProjectionLifecycle.Inline);
-        options.Projections.Add(
-            new DomainMultiFold<Organisation>(Organisation.Evolve)
+            new DomainMultiFold<Organisation>(Organisation.Evolve, o => o.Id)
                 .Route<ContractorEngaged>(e => e.ContractorId)
                 .Route<MissionLaunched>(e => e.MissionId)
                 .Route<MissionExpanded>(e => e.MissionId)
                 .Route<MissionReduced>(e => e.MissionId),
-            ProjectionLifecycle.Inline);
-        options.Projections.Add(
-            new DomainMultiFold<IncidentLogEntry>(IncidentLogEntry.Evolve)
+            new DomainMultiFold<IncidentLogEntry>(IncidentLogEntry.Evolve, i => i.Id)
                 .Route<IIncidentOccurred>(e => e.IncidentId)
                 .Route<IncidentCorrected>(e => e.IncidentId)
                 .Route<IncidentRetracted>(e => e.IncidentId),
-            ProjectionLifecycle.Inline);
-        // Each site's own incidents as one running decayed figure, so a reassessment and the site list know most bands
-        // without reading incidents (docs/adr/0018-running-threat-sums.md).
-        var sums = new ThreatSumProjection(threat ?? ThreatOptions.Default);
-        ThreatSumProjections.AddOrUpdate(options, sums);
-        options.Projections.Add(sums, ProjectionLifecycle.Inline, nameof(SiteThreatSum));
+            // Each site's own incidents as one running decayed figure, so a reassessment and the site list know most
+            // bands without reading incidents (docs/adr/0018-running-threat-sums.md).
+            sums,
+        ]);
+        InlineReadModels.AddOrUpdate(options, readModels);
+        options.Projections.Add(readModels, ProjectionLifecycle.Inline, "ReadModels");
+        // The read models keep the numeric revisions Marten gives the documents of its own projections (the tables
+        // are unchanged from when they were).
+        options.Schema.For<Organisation>().Identity(x => x.Id).UseNumericRevisions(true);
         // A site's incidents by when they happened: a site read lists them by its site (IncidentRows), and the site list
         // finds each site's last one (LastIncidents) without reading the rows. (Named: the default name is too long.)
-        options.Schema.For<IncidentLogEntry>().Identity(x => x.Id)
+        options.Schema.For<IncidentLogEntry>().Identity(x => x.Id).UseNumericRevisions(true)
             .Index(x => new { x.SiteId, x.OccurredAtUnixMilliseconds }, index => index.Name = LastIncidents.IndexName)
             .Index(x => x.OccurredAtUnixMilliseconds);
         // A site's position also in columns of its own (sites never move): finding a site's neighbours reads them
         // without the documents, which grow with every incident (SiteReader.PlacesAsync, docs/adr/0020).
-        options.Schema.For<SitePosture>().Identity(x => x.Id)
+        options.Schema.For<SitePosture>().Identity(x => x.Id).UseNumericRevisions(true)
             .Duplicate(x => x.Latitude)
             .Duplicate(x => x.Longitude);
         options.Schema.For<SiteThreatSum>().Identity(x => x.Id);

@@ -1,6 +1,6 @@
 using JasperFx.Events;
 using Marten;
-using Marten.Events.Projections;
+using Marten.Services.BatchQuerying;
 using Marten.Linq.MatchesSql;
 using Posture.Domain.Bases;
 using Posture.Domain.Incidents;
@@ -14,8 +14,9 @@ namespace Posture.Infrastructure.Sites;
 /// domain's <see cref="SiteThreatSum.Evolve"/>. A correction or retraction does not carry the report it replaces, so
 /// each is folded as a <see cref="ThreatTermRevised"/> naming that report: found among the earlier events of the same
 /// transaction, else read from the stream's own stored events (one query per transaction that revises, by the
-/// stream's index, exact whatever the read models hold). A custom projection rather than an aggregation because
-/// Marten's enrichment hook only runs asynchronously; inline is all it runs as.
+/// stream's index, exact whatever the read models hold), in the same round trip as the sums (<see cref="InlineFolds"/>).
+/// A fold of our own rather than a Marten aggregation because Marten's enrichment hook only runs asynchronously; inline
+/// is all it runs as.
 /// <para>
 /// Posture's one-pass rebuild (<see cref="Audit.ProjectionRebuild"/>) folds it as an <see cref="IDomainFoldReading"/>:
 /// rows are the Base streams, and the report a correction or retraction replaces is the incident's log row as folded
@@ -23,7 +24,7 @@ namespace Posture.Infrastructure.Sites;
 /// retracted), the same the domain's <see cref="SiteThreatSums.Revision"/> keeps, so nothing per incident is held.
 /// </para>
 /// </summary>
-public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection, IDomainFoldReading
+public sealed class ThreatSumProjection(ThreatOptions threat) : IInlineFold, IDomainFoldReading
 {
     /// <summary>The stored names of the events that say what an incident's report is.</summary>
     private static readonly string[] Reporting = EventCatalogue.StoredNames
@@ -33,32 +34,36 @@ public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection, IDo
     /// <summary>The scoring options the sums are built with (their basis).</summary>
     public ThreatOptions Threat { get; } = threat ?? throw new ArgumentNullException(nameof(threat));
 
-    public async Task ApplyAsync(IDocumentOperations operations, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    Func<IDocumentOperations, Task>? IInlineFold.Prepare(IBatchedQuery batch, IReadOnlyList<IEvent> events)
     {
-        ArgumentNullException.ThrowIfNull(operations);
+        ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(events);
         var bySite = events.Where(e => e.Data is IBaseEvent).GroupBy(e => ((IBaseEvent)e.Data).BaseId).ToList();
         if (bySite.Count == 0)
         {
-            return;
+            return null;
         }
 
-        var stored = (await operations.LoadManyAsync<SiteThreatSum>(cancellation, bySite.Select(s => s.Key)).ConfigureAwait(false))
-            .ToDictionary(s => s.Id);
-        var reports = await ReportsBeforeAsync(operations, events, cancellation).ConfigureAwait(false);
-        foreach (var site in bySite)
+        var storedRead = batch.LoadMany<SiteThreatSum>().ById([.. bySite.Select(s => s.Key)]);
+        var before = ReportsBefore(batch, events);
+        return async operations =>
         {
-            var sum = stored.GetValueOrDefault(site.Key);
-            foreach (var e in site)
+            var stored = (await storedRead.ConfigureAwait(false)).ToDictionary(s => s.Id);
+            var reports = await before.ConfigureAwait(false);
+            foreach (var site in bySite)
             {
-                sum = SiteThreatSum.Evolve(sum, SiteThreatSums.Revision(e.Data, reports) ?? e.Data, Threat);
-            }
+                var sum = stored.GetValueOrDefault(site.Key);
+                foreach (var e in site)
+                {
+                    sum = SiteThreatSum.Evolve(sum, SiteThreatSums.Revision(e.Data, reports) ?? e.Data, Threat);
+                }
 
-            if (sum is not null)
-            {
-                operations.Store(sum);
+                if (sum is not null)
+                {
+                    operations.Store(sum);
+                }
             }
-        }
+        };
     }
 
     Type IDomainFold.DocumentType => typeof(SiteThreatSum);
@@ -108,11 +113,12 @@ public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection, IDo
     };
 
     /// <summary>
-    /// What the stored events said, before these, of each incident these correct or retract: its kind and latest report.
-    /// Inline the store holds only what came before; should it hold these too, they and what follows are left out.
+    /// What the stored events said, before these, of each incident these correct or retract: its kind and latest report,
+    /// read with the batch (nothing is read when none is revised). Inline the store holds only what came before; should
+    /// it hold these too, they and what follows are left out.
     /// </summary>
-    private static async Task<Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>> ReportsBeforeAsync(
-        IQuerySession session, IReadOnlyList<IEvent> events, CancellationToken cancellation)
+    private static async Task<Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>> ReportsBefore(
+        IBatchedQuery batch, IReadOnlyList<IEvent> events)
     {
         var reports = new Dictionary<(Guid Site, Guid Incident), (IncidentKind Kind, IncidentReport Report)>();
         var revised = events.Select(e => Revises(e.Data))
@@ -129,11 +135,11 @@ public sealed class ThreatSumProjection(ThreatOptions threat) : IProjection, IDo
         object[] incidents = [revised.Select(r => r.Incident.ToString("D")).Distinct().ToArray()];
         var these = events.Select(e => e.Id).ToHashSet();
         var first = events.Select(e => e.Sequence).Where(s => s > 0).DefaultIfEmpty(long.MaxValue).Min();
-        var before = await session.Events.QueryAllRawEvents()
+        var before = await batch.Query<IEvent>()
             .Where(e => e.StreamId.IsOneOf(streams) && e.EventTypeName.IsOneOf(Reporting)
                 && e.MatchesSql(IncidentIndex.Matches, incidents))
             .OrderBy(e => e.Sequence)
-            .ToListAsync(cancellation)
+            .ToList()
             .ConfigureAwait(false);
         foreach (var e in before.Where(e => e.Sequence < first && !these.Contains(e.Id)))
         {
