@@ -4,6 +4,8 @@ using Marten;
 using Npgsql;
 using NodaTime;
 using Posture.Domain.Bases;
+using Posture.Domain.Incidents;
+using Posture.Infrastructure.Audit;
 using Posture.Infrastructure.Bases;
 using Posture.Infrastructure.Marten;
 using Posture.IntegrationTests.Infrastructure;
@@ -128,6 +130,26 @@ public sealed class when_reading_an_old_shape_of_an_event(PostureHost host) : Po
         var report = (await CurrentReportAsync(session)).ShouldNotBeNull();
         report.Attribution.ShouldBe(Attribution.Claimed);
         report.AttributedTo.ShouldBe("Saraya Awliya al-Dam");
+    }
+
+    [Fact]
+    public async Task a_rebuild_reads_both_shapes_as_todays_event()
+    {
+        await Host.Alba.PostAsync($"/api/bases/{Requests.Balad}/attacks", Requests.SeedAttackBody(), 201);
+        await AppendRawAsync(FirstShape(claimedBy: "Saraya Awliya al-Dam"));
+
+        await ProjectionAudit.RebuildAsync(Host.Store, null, CancellationToken.None);
+
+        await using var session = Host.Store.QuerySession();
+        var incidents = await session.Query<IncidentLogEntry>().Where(i => i.SiteId == Requests.Balad).ToListAsync();
+        incidents.Count.ShouldBe(2);
+        var old = incidents.Single(i => i.Id == Incident);
+        old.Kind.ShouldBe(IncidentKind.Rocket);
+        old.Report.Precision.ShouldBe(TimePrecision.Exact);
+        old.Report.Attribution.ShouldBe(Attribution.Claimed);
+        old.Report.AttributedTo.ShouldBe("Saraya Awliya al-Dam");
+        old.Report.Notes.ShouldBe("stored before 2026-11-26");
+        incidents.Single(i => i.Id != Incident).Report.Rounds.ShouldBe(4);
     }
 
     [Fact]
