@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Threading.Channels;
 using Marten;
@@ -50,6 +51,14 @@ public sealed class ProjectionRebuild
     private readonly Dictionary<Guid, Row>[] _rows;
     private readonly ParkedIds[] _parked;
     private readonly Channel<Work> _queue = Channel.CreateBounded<Work>(new BoundedChannelOptions(Queued) { SingleReader = true, SingleWriter = true });
+
+    /// <summary>Batches the writer has written, kept for the next rows to write (a batch is large: made anew each time, they filled the large-object heap).</summary>
+    private readonly ConcurrentQueue<List<StagedDocument>> _spareBatches = new();
+
+    /// <summary>Each event's rows in each projection, for one block: the lists are cleared and refilled block after block.</summary>
+    private readonly List<Guid>[] _routes;
+    private readonly HashSet<Guid>[] _missing;
+    private Parkable[] _parkable = [];
     private readonly int _holding;
     private long _touched;
     private long _fetchedBack;
@@ -63,6 +72,8 @@ public sealed class ProjectionRebuild
         // A fold that reads another's row sees it as it stood before the event: it folds first.
         _foldOrder = [.. Enumerable.Range(0, folds.Count).OrderBy(f => folds[f] is IDomainFoldReading ? 0 : 1)];
         _reads = [.. folds.Select(f => f is IDomainFoldReading reading ? IndexOf(folds, reading) : -1)];
+        _routes = [.. Enumerable.Range(0, Block * folds.Count).Select(_ => new List<Guid>(1))];
+        _missing = [.. folds.Select(_ => new HashSet<Guid>())];
     }
 
     /// <summary>The names of the document types a rebuild writes, in the order the store registers their projections.</summary>
@@ -147,6 +158,8 @@ public sealed class ProjectionRebuild
                 {
                     case Write write:
                         await staged[write.Fold].WriteAsync(write.Documents, stop.Token).ConfigureAwait(false);
+                        write.Documents.Clear();
+                        _spareBatches.Enqueue(write.Documents);
                         break;
                     case Fetch fetch:
                         var taken = new IReadOnlyList<StagedDocument>[staged.Length];
@@ -237,8 +250,13 @@ public sealed class ProjectionRebuild
     private async Task FoldAsync(List<Recorded> block, CancellationToken cancellation)
     {
         // Route the block first: the rows it touches (or reads) that were written early come back in one fetch.
-        var routes = new List<Guid>[block.Count * _folds.Count];
-        var missing = _folds.Select(_ => new HashSet<Guid>()).ToArray();
+        var routes = _routes;
+        var missing = _missing;
+        foreach (var ids in missing)
+        {
+            ids.Clear();
+        }
+
         void MayBeMissing(int fold, Guid id)
         {
             if (!_rows[fold].ContainsKey(id) && _parked[fold].MayHold(id))
@@ -251,9 +269,9 @@ public sealed class ProjectionRebuild
         {
             for (var f = 0; f < _folds.Count; f++)
             {
-                var rows = new List<Guid>(1);
+                var rows = routes[(e * _folds.Count) + f];
+                rows.Clear();
                 _folds[f].RowsOf(block[e].Stream, block[e].Data, rows);
-                routes[(e * _folds.Count) + f] = rows;
                 foreach (var id in rows)
                 {
                     MayBeMissing(f, id);
@@ -268,6 +286,7 @@ public sealed class ProjectionRebuild
 
         if (missing.Any(m => m.Count > 0))
         {
+            // The sets are cleared only in the next block, after the writer has answered.
             var fetch = new Fetch(missing, new TaskCompletionSource<IReadOnlyList<StagedDocument>[]>(TaskCreationOptions.RunContinuationsAsynchronously));
             await _queue.Writer.WriteAsync(fetch, cancellation).ConfigureAwait(false);
             var taken = await fetch.Answer.Task.WaitAsync(cancellation).ConfigureAwait(false);
@@ -334,20 +353,37 @@ public sealed class ProjectionRebuild
         while (excess > 0)
         {
             var fold = Enumerable.Range(0, _rows.Length).MaxBy(f => _rows[f].Count);
-            var parking = _rows[fold]
-                .OrderBy(r => r.Value.Folded).ThenBy(r => r.Value.Touched)
-                .Take(excess)
-                .Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))
-                .ToList();
-            await QueueAsync(fold, parking, cancellation).ConfigureAwait(false);
-            foreach (var parked in parking)
+            var rows = _rows[fold];
+            // Sorted in an array kept from one parking to the next (a sort made anew each time filled the large-object heap).
+            if (_parkable.Length < rows.Count)
             {
-                _rows[fold].Remove(parked.Id);
-                _parked[fold].Add(parked.Id);
+                _parkable = new Parkable[rows.Count * 2];
             }
 
+            var count = 0;
+            foreach (var (id, row) in rows)
+            {
+                _parkable[count++] = new Parkable(row.Folded, row.Touched, id);
+            }
+
+            _parkable.AsSpan(0, count).Sort();
+            var parking = _spareBatches.TryDequeue(out var spare) ? spare : new List<StagedDocument>(excess);
+            foreach (var candidate in _parkable.AsSpan(0, Math.Min(excess, count)))
+            {
+                rows.Remove(candidate.Id, out var row);
+                parking.Add(new StagedDocument(candidate.Id, row!.Document, row.Revision));
+                _parked[fold].Add(candidate.Id);
+            }
+
+            await QueueAsync(fold, parking, cancellation).ConfigureAwait(false);
             excess -= parking.Count;
         }
+    }
+
+    /// <summary>A row that may be written early: the fewest events folded first, then the longest untouched.</summary>
+    private readonly record struct Parkable(int Folded, long Touched, Guid Id) : IComparable<Parkable>
+    {
+        public int CompareTo(Parkable other) => Folded != other.Folded ? Folded.CompareTo(other.Folded) : Touched.CompareTo(other.Touched);
     }
 
     /// <summary>What the folding asks of the writer, in order.</summary>
