@@ -118,6 +118,13 @@ public sealed class ProjectionRebuild
         // Everything is written in this one transaction: stopped midway (an error, a cancellation, the process ended),
         // it leaves the old tables as they were.
         await using var transaction = await writes.BeginTransactionAsync(cancellation).ConfigureAwait(false);
+        // The indexes are built once the tables are full, one sort each: with room for the sort in memory, PostgreSQL
+        // also shares each build with its parallel workers (64 MB, the default, allows one).
+        await using (var memory = new NpgsqlCommand("set local maintenance_work_mem = '256MB'", writes))
+        {
+            await memory.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+        }
+
         var staged = new DocumentStaging[folds.Count];
         for (var i = 0; i < folds.Count; i++)
         {
