@@ -32,14 +32,14 @@ internal sealed record Counts(
 
     public static Counts Quick { get; } = new(
         RawOneRow: 3_000, RawBulk: 5_000, Commands: 150, ConcurrentCommands: 240, WarmUp: 48, ImportSizes: [500, 5_000],
-        Sites: 1_000, HistorySizes: [10_000], ListSamples: 5, ReadSamples: 50, AsOfSamples: 5);
+        Sites: 1_000, HistorySizes: [10_000], ListSamples: 5, ReadSamples: 50, AsOfSamples: 20);
 
     // Commands one at a time cost milliseconds each, so the write path's counts stay in the thousands; the import
     // writes its rows in bulk, so it takes the 100,000 rows the issue names (see docs/performance.md), after a file a
     // tenth of that size, so its peak memory is seen at two sizes.
     public static Counts Full { get; } = new(
         RawOneRow: 20_000, RawBulk: 200_000, Commands: 2_000, ConcurrentCommands: 3_200, WarmUp: 160, ImportSizes: [10_000, 100_000],
-        Sites: 1_000, HistorySizes: [100_000, 1_000_000], ListSamples: 20, ReadSamples: 500, AsOfSamples: 20);
+        Sites: 1_000, HistorySizes: [100_000, 1_000_000], ListSamples: 20, ReadSamples: 500, AsOfSamples: 200);
 }
 
 /// <summary>
