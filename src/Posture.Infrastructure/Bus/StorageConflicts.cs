@@ -14,24 +14,7 @@ public static class StorageConflicts
 
     public static bool IsLostRace(Exception exception) => Unwrap(exception) is
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException or StreamLockedException or DcbConcurrencyException
-        or global::Marten.Exceptions.ExistingStreamIdCollisionException or global::Marten.Exceptions.StreamLockedException
-        // A read-model row changed or first written by another commit after this one read it (Marten.RowGuard).
-        or DocumentAlreadyExistsException
-        || IsRowChanged(exception);
-
-    /// <summary>SQLSTATE 40001 from <c>RowGuard</c>'s check, however Marten wrapped it.</summary>
-    private static bool IsRowChanged(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+        or global::Marten.Exceptions.ExistingStreamIdCollisionException or global::Marten.Exceptions.StreamLockedException;
 
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;

@@ -161,43 +161,26 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
             return null;
         }
 
-        // Each row with its xmin, so the commit can check no other commit changed it since (RowGuard).
-        var stored = RowGuard.ReadStamped<TDocument>(batch, [.. routed.Select(r => r.Row).Distinct()]);
+        var stored = batch.LoadMany<TDocument>().ById([.. routed.Select(r => r.Row).Distinct()]);
         return async operations =>
         {
-            var before = (await stored.ConfigureAwait(false)).ToDictionary(r => _id(r.Document));
+            var before = (await stored.ConfigureAwait(false)).ToDictionary(_id);
             var after = new Dictionary<Guid, TDocument?>(before.Count);
             foreach (var (row, data) in routed)
             {
-                after[row] = _evolve(after.TryGetValue(row, out var folded) ? folded : before.GetValueOrDefault(row).Document, data);
+                after[row] = _evolve(after.TryGetValue(row, out var folded) ? folded : before.GetValueOrDefault(row), data);
             }
 
             foreach (var (row, document) in after)
             {
-                var (was, stamp) = before.GetValueOrDefault(row);
-                if (ReferenceEquals(document, was))
-                {
-                    // (A fold that leaves a row as it was, an incident id another base already recorded say, writes nothing.)
-                    continue;
-                }
-
-                if (was is null)
-                {
-                    if (document is not null)
-                    {
-                        operations.Insert(document);
-                    }
-
-                    continue;
-                }
-
-                RowGuard.Expect<TDocument>(operations, row, stamp);
-                if (document is null)
+                var was = before.GetValueOrDefault(row);
+                if (document is null && was is not null)
                 {
                     operations.Delete<TDocument>(row);
                 }
-                else
+                else if (document is not null && !ReferenceEquals(document, was))
                 {
+                    // (A fold that leaves a row as it was, an incident id another base already recorded say, writes nothing.)
                     operations.Store(document);
                 }
             }

@@ -76,7 +76,6 @@ public static class PostureStore
         options.Events.MetadataConfig.UserNameEnabled = true;
         // Each event carries a hash chained to the one before it in its stream, set by a trigger (docs/audit.md).
         EventChain.Register(options);
-        RowGuard.Register(options);
         // Commands about an incident read its few events by this index, whatever the length of its base's stream.
         IncidentIndex.Register(options);
 
