@@ -81,7 +81,10 @@ public static class IncidentImportHandler
         await known.Execute(cancellation).ConfigureAwait(false);
         var versions = await StreamVersionsAsync(connection, session.DocumentStore.Options.Events.DatabaseSchemaName, siteIds, cancellation).ConfigureAwait(false);
         var bases = await documents.LoadAsync<Base>(connection, siteIds, cancellation).ConfigureAwait(false);
-        var sites = await documents.LoadAsync<SitePosture>(connection, siteIds, cancellation).ConfigureAwait(false);
+        // Locked before any event is appended, as a command locks them before its append (docs/adr/0028): the other
+        // order let a command and a batch each hold what the other waited for. A row a command changed since this
+        // transaction's snapshot fails the lock with 40001, a lost race (StorageConflicts): the batch is retried.
+        var sites = await documents.LoadAsync<SitePosture>(connection, siteIds, cancellation, locked: true).ConfigureAwait(false);
         var sums = await documents.LoadAsync<SiteThreatSum>(connection, siteIds, cancellation).ConfigureAwait(false);
         var threat = PostureStore.ThreatSumsOf(session.DocumentStore).Threat;
         var now = clock.GetCurrentInstant();

@@ -14,7 +14,29 @@ public static class StorageConflicts
 
     public static bool IsLostRace(Exception exception) => Unwrap(exception) is
         ConcurrencyException or EventStreamUnexpectedMaxEventIdException or StreamLockedException or DcbConcurrencyException
-        or global::Marten.Exceptions.ExistingStreamIdCollisionException or global::Marten.Exceptions.StreamLockedException;
+        or global::Marten.Exceptions.ExistingStreamIdCollisionException or global::Marten.Exceptions.StreamLockedException
+        // A read-model row another commit wrote first after this one found it absent (LockedRows).
+        or DocumentAlreadyExistsException
+        || IsRolledBack(exception);
+
+    /// <summary>
+    /// SQLSTATE 40001 or 40P01, however Marten wrapped it: PostgreSQL rolled the transaction back because another
+    /// changed what it read (a row locked under REPEATABLE READ, as the import does) or to break a cycle of waits, and
+    /// it is retried on fresh state as any lost race is. Read-model rows are locked in one order (LockedRows), so no
+    /// cycle is expected of them; this is the net under what else a transaction waits on.
+    /// </summary>
+    private static bool IsRolledBack(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure or Npgsql.PostgresErrorCodes.DeadlockDetected })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;

@@ -110,7 +110,9 @@ public sealed class DomainFold<TDocument> : SingleStreamProjection<TDocument, Gu
 /// several streams): the constructor's caller says which events go to which row with <see cref="Route{TEvent}"/>.
 /// Returning null from the fold deletes the row. Kept inline by <see cref="InlineFolds"/>, which reads the rows of
 /// every such read model a transaction changes in one round trip, rather than as a Marten multi-stream projection
-/// (which loads each read model's rows in a round trip, on a connection, of its own).
+/// (which loads each read model's rows in a round trip, on a connection, of its own), and locks them until the commit
+/// (<see cref="LockedRows"/>): as a Marten projection, two streams' commits each folded the row as it was before
+/// either, and the last one won.
 /// </summary>
 public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where TDocument : class
 {
@@ -161,7 +163,8 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
             return null;
         }
 
-        var stored = batch.LoadMany<TDocument>().ById([.. routed.Select(r => r.Row).Distinct()]);
+        // Locked until the commit: a row several streams change (a site) is folded by one writer after another.
+        var stored = LockedRows.Read<TDocument>(batch, [.. routed.Select(r => r.Row).Distinct()]);
         return async operations =>
         {
             var before = (await stored.ConfigureAwait(false)).ToDictionary(_id);
@@ -174,13 +177,24 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
             foreach (var (row, document) in after)
             {
                 var was = before.GetValueOrDefault(row);
-                if (document is null && was is not null)
+                if (ReferenceEquals(document, was))
+                {
+                    // (A fold that leaves a row as it was, an incident id another base already recorded say, writes nothing.)
+                    continue;
+                }
+
+                if (document is null)
                 {
                     operations.Delete<TDocument>(row);
                 }
-                else if (document is not null && !ReferenceEquals(document, was))
+                else if (was is null)
                 {
-                    // (A fold that leaves a row as it was, an incident id another base already recorded say, writes nothing.)
+                    // Absent when read, so not locked: inserted, so that of two first writes the second fails and is
+                    // retried on the row the first wrote (StorageConflicts), rather than overwriting it.
+                    operations.Insert(document);
+                }
+                else
+                {
                     operations.Store(document);
                 }
             }

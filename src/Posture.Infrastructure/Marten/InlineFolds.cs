@@ -17,7 +17,7 @@ public interface IInlineFold
 
 /// <summary>
 /// The read models a command's events change, kept in the command's transaction: every row they need is read in one
-/// batched round trip, then each is folded and written with the command's events. (Registered with Marten as one
+/// batched round trip, locked until the commit, then each is folded and written with the command's events. (Registered with Marten as one
 /// inline projection: as separate projections each read its rows in a round trip of its own, the multi-stream ones on
 /// a connection of their own, which made up a third of a command's time; docs/adr/0023.)
 /// </summary>
@@ -35,6 +35,14 @@ public sealed class InlineFolds(IReadOnlyList<IInlineFold> folds) : IProjection
         if (writes.Count == 0)
         {
             return;
+        }
+
+        // The rows are read locked (LockedRows), so the read runs in the transaction the events commit in. Marten
+        // applies inline projections before it begins that transaction; beginning it here costs no round trip (the
+        // BEGIN goes with the read), and the commit then runs on the same connection.
+        if (operations is IDocumentSession session)
+        {
+            await session.BeginTransactionAsync(cancellation).ConfigureAwait(false);
         }
 
         await batch.Execute(cancellation).ConfigureAwait(false);

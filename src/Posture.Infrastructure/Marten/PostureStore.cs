@@ -64,6 +64,10 @@ public static class PostureStore
         // Marten's statements prepared once per connection, not parsed and planned on every call (docs/adr/0022).
         options.Connection(Storage.PostureDatabase.WithStatementPreparation(connectionString));
         options.DatabaseSchemaName = Schema;
+        // A failed commit is not replayed by Marten: the read models it writes were folded from rows read locked in
+        // its transaction (docs/adr/0028), and a replay would write them without the locks, after the rollback let
+        // another writer in. Posture retries the whole command instead, reading and deciding again (ADR 0009).
+        options.ConfigureWritePolly(_ => { });
         // Marten builds its LINQ paths from its own casing setting: it must match the camelCase we store.
         options.UseSystemTextJsonForSerialization(casing: Casing.CamelCase, configure: o => PostureJson.Configure(o));
 

@@ -20,9 +20,10 @@ public sealed class BulkDocuments(IDocumentStore store)
 
     /// <summary>
     /// The stored documents among <paramref name="ids"/>, with their revisions; ids with no document are absent. One
-    /// query by the primary key.
+    /// query by the primary key; <paramref name="locked"/> locks the rows found until the transaction ends.
     /// </summary>
-    public async Task<Dictionary<Guid, StoredDocument<T>>> LoadAsync<T>(NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken cancellation)
+    public async Task<Dictionary<Guid, StoredDocument<T>>> LoadAsync<T>(
+        NpgsqlConnection connection, IReadOnlyCollection<Guid> ids, CancellationToken cancellation, bool locked = false)
         where T : class
     {
         ArgumentNullException.ThrowIfNull(connection);
@@ -35,7 +36,9 @@ public sealed class BulkDocuments(IDocumentStore store)
 
         var (table, numbered) = MappingOf<T>();
         // A document without numeric revisions keeps a version id (a uuid) in mt_version: its revision reads as 0.
-        await using var select = new NpgsqlCommand($"select id, data, {(numbered ? "mt_version" : "0::bigint")} from {table} where id = any($1)", connection);
+        // Locked rows are locked in the order of their ids, as a command's are (Marten.LockedRows).
+        await using var select = new NpgsqlCommand(
+            $"select id, data, {(numbered ? "mt_version" : "0::bigint")} from {table} where id = any($1){(locked ? " order by id for update" : "")}", connection);
         select.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. ids] });
         await using var reader = await select.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
