@@ -14,13 +14,15 @@ public sealed record StreamAppend(Guid StreamId, long ExpectedVersion, IReadOnly
 public sealed record EventMetadata(string? UserName, string? CorrelationId, string? CausationId);
 
 /// <summary>
-/// Appends many events to existing streams in two round trips, on a connection whose transaction the caller owns, for
-/// bulk paths where Marten's append (one row per event through <c>mt_quick_append_events</c>) and the chain trigger
-/// (one predecessor lookup per row) bound the rate. The rows are the ones Marten writes (stored type name, .NET type,
-/// the transaction's timestamp, user, correlation and causation ids, tenant), the streams' versions move on as
-/// Marten moves them, and every row carries the chain's <c>hash</c> header computed by <see cref="EventChain.Hash"/>
-/// over the payload as PostgreSQL renders it (<c>data::text</c>, read back before hashing), so the trigger keeps it
-/// (<see cref="EventChain.PrecomputedSetting"/>) and <c>posture audit verify</c> checks it as any other.
+/// Appends many events to existing streams in three round trips (one to read, a binary COPY of the rows, the streams'
+/// versions), on a connection whose transaction the caller owns, for bulk paths where Marten's append (one row per
+/// event through <c>mt_quick_append_events</c>) and the chain trigger (one predecessor lookup per row) bound the rate.
+/// The rows are the ones Marten writes (stored type name, .NET type, the transaction's timestamp, user, correlation
+/// and causation ids, tenant), the streams' versions move on as Marten moves them, and every row carries the chain's
+/// <c>hash</c> header computed by <see cref="EventChain.Hash"/> over the payload as PostgreSQL renders it
+/// (<c>data::text</c>: rendered here by <see cref="JsonbText"/>, or read back from the server where that is not sure),
+/// so the trigger keeps it (<see cref="EventChain.PrecomputedSetting"/>) and <c>posture audit verify</c> checks it as
+/// any other (docs/adr/0029).
 /// <para>
 /// Concurrency is Marten's own optimistic check: each stream's events take the versions after the one its state was
 /// read at, and the unique (stream, version) index lets only one writer commit them; a writer that got there first
@@ -53,8 +55,11 @@ public sealed class BulkEvents(IDocumentStore store)
         }
 
         var rows = streams.SelectMany(s => s.Events.Select((e, i) => (Stream: s, Version: s.ExpectedVersion + i + 1, Event: e))).ToList();
-        var (recordedAt, previous, rendered) = await PrepareAsync(connection, streams, rows.Select(r => _serializer.ToJson(r.Event)), cancellation)
-            .ConfigureAwait(false);
+        // Each payload as PostgreSQL will render it once stored (what the chain hashes), computed here; the server
+        // renders only those this is not certain of (docs/adr/0029).
+        var payloads = rows.Select(r => _serializer.ToJson(r.Event)).ToArray();
+        var rendered = payloads.Select(JsonbText.Render).ToArray();
+        var (recordedAt, previous, sequence) = await PrepareAsync(connection, streams, payloads, rendered, cancellation).ConfigureAwait(false);
 
         var hashes = new string[rows.Count];
         var recordedAtMicroseconds = (recordedAt - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
@@ -64,70 +69,85 @@ public sealed class BulkEvents(IDocumentStore store)
             var before = version == stream.ExpectedVersion + 1 ? previous.GetValueOrDefault(stream.StreamId) : hashes[i - 1];
             hashes[i] = EventChain.Hash(before, new StoredEvent(
                 stream.StreamId, version, 0, TypeOf(data).Name, recordedAtMicroseconds, metadata.UserName, metadata.CorrelationId, metadata.CausationId,
-                rendered[i], null));
+                rendered[i]!, null));
         }
 
-        await using var write = new NpgsqlBatch(connection);
-        var insert = new NpgsqlBatchCommand($"""
-            insert into {_schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type,
-              correlation_id, causation_id, headers, user_name, is_archived)
-            select nextval('{_schema}.mt_events_sequence'), gen_random_uuid(), e.stream_id, e.version, e.data, e.type, $8, $9, e.dotnet_type,
-              $10, $11, jsonb_build_object('{EventChain.HashHeader}', e.hash), $12, false
-            from unnest($1, $2, $3, $4, $5, $6, $7) as e(n, stream_id, version, data, type, dotnet_type, hash)
-            order by e.n
-            """);
-        insert.Parameters.Add(new NpgsqlParameter<int[]> { TypedValue = [.. Enumerable.Range(0, rows.Count)] });
-        insert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. rows.Select(r => r.Stream.StreamId)] });
-        insert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. rows.Select(r => r.Version)] });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = rendered, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => TypeOf(r.Event).Name)] });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. rows.Select(r => TypeOf(r.Event).DotNetType)] });
-        insert.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = hashes });
-        insert.Parameters.Add(new NpgsqlParameter<DateTime> { TypedValue = recordedAt, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        insert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = tenantId });
-        insert.Parameters.Add(Text(metadata.CorrelationId));
-        insert.Parameters.Add(Text(metadata.CausationId));
-        insert.Parameters.Add(Text(metadata.UserName));
-        write.BatchCommands.Add(insert);
+        // The rows by binary COPY (docs/adr/0029): no statement to plan, no arrays to bind and unnest, each value sent
+        // once in its binary form; the sequence numbers were drawn in the round trip above, in the rows' order.
+        var copy = $"""
+            copy {_schema}.mt_events (seq_id, id, stream_id, version, data, type, timestamp, tenant_id, mt_dotnet_type,
+              correlation_id, causation_id, headers, user_name, is_archived) from stdin (format binary)
+            """;
         // Only from the version expected: a stream that moved on is not touched, and is counted below.
-        var versions = new NpgsqlBatchCommand($"""
+        await using var versions = new NpgsqlCommand($"""
             update {_schema}.mt_streams s set version = v.version, timestamp = transaction_timestamp()
             from unnest($1, $2, $3) as v(id, expected, version)
             where s.id = v.id and s.version = v.expected
-            """);
+            """, connection);
         versions.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. streams.Select(s => s.StreamId)] });
         versions.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. streams.Select(s => s.ExpectedVersion)] });
         versions.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. streams.Select(s => s.ExpectedVersion + s.Events.Count)] });
-        write.BatchCommands.Add(versions);
+        int updated;
         try
         {
-            await write.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+            await using (var writer = await connection.BeginBinaryImportAsync(copy, cancellation).ConfigureAwait(false))
+            {
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var (stream, version, data) = rows[i];
+                    var type = TypeOf(data);
+                    await writer.StartRowAsync(cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(sequence[i], NpgsqlDbType.Bigint, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(version, NpgsqlDbType.Bigint, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(rendered[i]!, NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(type.Name, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(recordedAt, NpgsqlDbType.TimestampTz, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(tenantId, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(type.DotNetType, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
+                    await WriteTextAsync(writer, metadata.CorrelationId, cancellation).ConfigureAwait(false);
+                    await WriteTextAsync(writer, metadata.CausationId, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync($$"""{"{{EventChain.HashHeader}}": "{{hashes[i]}}"}""", NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
+                    await WriteTextAsync(writer, metadata.UserName, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(false, NpgsqlDbType.Boolean, cancellation).ConfigureAwait(false);
+                }
+
+                await writer.CompleteAsync(cancellation).ConfigureAwait(false);
+            }
+
+            updated = await versions.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.SerializationFailure)
         {
             throw new ConcurrencyException("another writer appended to one of the streams first; read them again and retry", e);
         }
 
-        if (versions.RecordsAffected != streams.Count)
+        if (updated != streams.Count)
         {
             throw new ConcurrencyException(string.Create(CultureInfo.InvariantCulture,
-                $"{streams.Count - versions.RecordsAffected} of {streams.Count} streams were not at the version expected (or do not exist); read them again and retry"), null);
+                $"{streams.Count - updated} of {streams.Count} streams were not at the version expected (or do not exist); read them again and retry"), null);
         }
     }
 
     /// <summary>
     /// One round trip: says the rows' hashes are precomputed (for this transaction only), and reads the transaction's
-    /// timestamp (what Marten records as each event's recorded-at), the hash of each stream's last event, and the
-    /// payloads as PostgreSQL renders them once stored as jsonb (what the chain hashes).
+    /// timestamp (what Marten records as each event's recorded-at), a sequence number for each row, the hash of each
+    /// stream's last event, and the payloads <see cref="JsonbText"/> could not render as PostgreSQL renders them once
+    /// stored as jsonb (what the chain hashes), filled into <paramref name="rendered"/>.
     /// </summary>
-    private async Task<(DateTime RecordedAt, Dictionary<Guid, string?> Previous, string[] Rendered)> PrepareAsync(
-        NpgsqlConnection connection, List<StreamAppend> streams, IEnumerable<string> payloads, CancellationToken cancellation)
+    private async Task<(DateTime RecordedAt, Dictionary<Guid, string?> Previous, long[] Sequence)> PrepareAsync(
+        NpgsqlConnection connection, List<StreamAppend> streams, string[] payloads, string?[] rendered, CancellationToken cancellation)
     {
+        var unsure = Enumerable.Range(0, rendered.Length).Where(i => rendered[i] is null).ToArray();
         await using var batch = new NpgsqlBatch(connection);
         var setting = new NpgsqlBatchCommand("select set_config($1, 'on', true)");
         setting.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EventChain.PrecomputedSetting });
         batch.BatchCommands.Add(setting);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select transaction_timestamp()"));
+        var sequence = new NpgsqlBatchCommand($"select nextval('{_schema}.mt_events_sequence') from generate_series(1, $1)");
+        sequence.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rendered.Length });
+        batch.BatchCommands.Add(sequence);
         var previous = new NpgsqlBatchCommand($"""
             select e.stream_id, e.headers ->> '{EventChain.HashHeader}' from {_schema}.mt_events e
             join unnest($1, $2) as p(stream_id, version) on e.stream_id = p.stream_id and e.version = p.version
@@ -135,14 +155,26 @@ public sealed class BulkEvents(IDocumentStore store)
         previous.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. streams.Select(s => s.StreamId)] });
         previous.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. streams.Select(s => s.ExpectedVersion)] });
         batch.BatchCommands.Add(previous);
-        var render = new NpgsqlBatchCommand("select d::text from unnest($1) with ordinality as p(d, n) order by p.n");
-        render.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. payloads], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        batch.BatchCommands.Add(render);
+        if (unsure.Length > 0)
+        {
+            var render = new NpgsqlBatchCommand("select d::text from unnest($1) with ordinality as p(d, n) order by p.n");
+            render.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unsure.Select(i => payloads[i])], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            batch.BatchCommands.Add(render);
+        }
 
         await using var reader = await batch.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         await reader.NextResultAsync(cancellation).ConfigureAwait(false);
         await reader.ReadAsync(cancellation).ConfigureAwait(false);
         var recordedAt = reader.GetFieldValue<DateTime>(0);
+        await reader.NextResultAsync(cancellation).ConfigureAwait(false);
+        var numbers = new List<long>(rendered.Length);
+        while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+        {
+            numbers.Add(reader.GetInt64(0));
+        }
+
+        // Drawn in the rows' order; sorted all the same, so the rows' sequence follows their order whatever the plan did.
+        numbers.Sort();
         await reader.NextResultAsync(cancellation).ConfigureAwait(false);
         var hashes = new Dictionary<Guid, string?>();
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
@@ -150,18 +182,22 @@ public sealed class BulkEvents(IDocumentStore store)
             hashes[reader.GetGuid(0)] = await reader.IsDBNullAsync(1, cancellation).ConfigureAwait(false) ? null : reader.GetString(1);
         }
 
-        await reader.NextResultAsync(cancellation).ConfigureAwait(false);
-        var rendered = new List<string>();
-        while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+        if (unsure.Length > 0)
         {
-            rendered.Add(reader.GetString(0));
+            await reader.NextResultAsync(cancellation).ConfigureAwait(false);
+            foreach (var i in unsure)
+            {
+                await reader.ReadAsync(cancellation).ConfigureAwait(false);
+                rendered[i] = reader.GetString(0);
+            }
         }
 
-        return (recordedAt, hashes, [.. rendered]);
+        return (recordedAt, hashes, [.. numbers]);
     }
 
     private (string Name, string DotNetType) TypeOf(object data) =>
         _types.TryGetValue(data.GetType(), out var type) ? type : throw new InvalidOperationException($"{data.GetType().Name} is not a registered event type");
 
-    private static NpgsqlParameter Text(string? value) => new() { Value = value is null ? DBNull.Value : value, NpgsqlDbType = NpgsqlDbType.Varchar };
+    private static Task WriteTextAsync(NpgsqlBinaryImporter writer, string? value, CancellationToken cancellation) =>
+        value is null ? writer.WriteNullAsync(cancellation) : writer.WriteAsync(value, NpgsqlDbType.Varchar, cancellation);
 }

@@ -177,6 +177,64 @@ public sealed class when_importing_in_bulk(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task the_hashes_it_computes_are_the_ones_the_trigger_computes_for_the_same_rows()
+    {
+        var (configuration, connectionString) = await DemoAsync();
+        var demoVersion = (await StreamsAsync(connectionString)).Single(s => s.Stream == Erbil).Version;
+        var file = await FileOfAsync(600, "HASH");
+        try
+        {
+            (await CliRun.RunAsync(configuration, "import", file)).ExitCode.ShouldBe(0);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        // The imported rows of Erbil taken out and put back as they are but without their hashes, in a transaction
+        // that does not say it computed them: the trigger hashes each one from the row before it, as it hashes any
+        // other writer's. Its hashes must be the import's, row by row (the payloads the import rendered in process
+        // included, docs/adr/0029). Rolled back.
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        foreach (var statement in new[]
+        {
+            $"create temp table imported on commit drop as select * from {PostureStore.Schema}.mt_events where stream_id = $1 and version > $2",
+            $"delete from {PostureStore.Schema}.mt_events where stream_id = $1 and version > $2",
+        })
+        {
+            await using var command = new NpgsqlCommand(statement, connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = Erbil });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = demoVersion });
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await using (var reinsert = new NpgsqlCommand($"""
+            insert into {PostureStore.Schema}.mt_events
+              select seq_id, id, stream_id, version, data, bdata, type, timestamp, tenant_id, mt_dotnet_type, correlation_id, causation_id,
+                headers - '{EventChain.HashHeader}', user_name, is_archived
+              from imported order by version
+            """, connection))
+        {
+            (await reinsert.ExecuteNonQueryAsync()).ShouldBe(200, "Erbil's rows of the file");
+        }
+
+        await using var compare = new NpgsqlCommand($"""
+            select count(*), count(*) filter (where e.headers ->> '{EventChain.HashHeader}' = i.headers ->> '{EventChain.HashHeader}')
+              from imported i join {PostureStore.Schema}.mt_events e using (seq_id)
+            """, connection);
+        await using (var reader = await compare.ExecuteReaderAsync())
+        {
+            (await reader.ReadAsync()).ShouldBeTrue();
+            reader.GetInt64(0).ShouldBe(200);
+            reader.GetInt64(1).ShouldBe(200, "every row hashed by the trigger as the import hashed it");
+        }
+
+        await transaction.RollbackAsync();
+    }
+
+    [Fact]
     public async Task a_hash_a_writer_gives_is_kept_only_when_its_transaction_says_it_computed_it()
     {
         var (configuration, connectionString) = await DemoAsync();
