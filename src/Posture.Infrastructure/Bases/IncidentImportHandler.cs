@@ -142,12 +142,14 @@ public static class IncidentImportHandler
             await documents.UpsertAsync(connection, snapshots, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, siteRows, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, sumRows, cancellation).ConfigureAwait(false);
-            await documents.UpsertAsync(connection, await IncidentRowsAsync(connection, documents, newIncidents, cancellation).ConfigureAwait(false), cancellation)
-                .ConfigureAwait(false);
+            var (stored, added) = await IncidentRowsAsync(connection, documents, newIncidents, cancellation).ConfigureAwait(false);
+            await documents.UpsertAsync(connection, stored, cancellation).ConfigureAwait(false);
+            await documents.InsertAsync(connection, added, cancellation).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.SerializationFailure)
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation)
         {
-            // A document read above (a site moved by a contractor's command, say) was changed by another writer since.
+            // A document read above (a site moved by a contractor's command, say) was changed by another writer since,
+            // or an incident's row this snapshot did not have was inserted by one.
             throw new ConcurrencyException("another writer changed a document this import read; read it again and retry", e);
         }
 
@@ -156,9 +158,10 @@ public static class IncidentImportHandler
 
     /// <summary>
     /// The incident-log rows the new incidents make: folded onto the rows already stored under their ids (an id another
-    /// base already recorded keeps its row, as the inline projection keeps it), each revision one more than before.
+    /// base already recorded keeps its row, as the inline projection keeps it), each revision one more than before;
+    /// those stored already apart from the new ones, which are inserted without <c>on conflict</c>.
     /// </summary>
-    private static async Task<List<(Guid, IncidentLogEntry, long)>> IncidentRowsAsync(
+    private static async Task<(List<(Guid, IncidentLogEntry, long)> Stored, List<(Guid, IncidentLogEntry, long)> Added)> IncidentRowsAsync(
         NpgsqlConnection connection, BulkDocuments documents, List<IIncidentOccurred> incidents, CancellationToken cancellation)
     {
         var stored = await documents.LoadAsync<IncidentLogEntry>(connection, [.. incidents.Select(i => i.IncidentId).Distinct()], cancellation)
@@ -173,7 +176,8 @@ public static class IncidentImportHandler
         }
 
         // An incident's row is written once per transaction, as Marten's projection writes it: one revision more.
-        return [.. rows.Where(r => r.Value.Entry is not null).Select(r => (r.Key, r.Value.Entry!, r.Value.Revision + 1))];
+        var written = rows.Where(r => r.Value.Entry is not null).Select(r => (r.Key, r.Value.Entry!, r.Value.Revision + 1)).ToLookup(r => stored.ContainsKey(r.Key));
+        return ([.. written[true]], [.. written[false]]);
     }
 
     private static async Task<Dictionary<Guid, long>> StreamVersionsAsync(
