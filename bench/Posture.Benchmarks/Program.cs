@@ -9,9 +9,10 @@ using Spectre.Console;
 
 // Posture against the raw PostgreSQL limit, measured side by side in one run on one machine, so the figures that
 // matter are the ratios, not the absolute numbers. --quick: small counts (under two minutes); --profile: where one
-// command's time goes, printed and not written to the document.
+// command's time goes, printed and not written to the document; --only=rebuild: the replay figures alone (below).
 var quick = args.Contains("--quick", StringComparer.Ordinal);
 var profile = args.Contains("--profile", StringComparer.Ordinal);
+var onlyRebuild = args.Contains("--only=rebuild", StringComparer.Ordinal);
 var counts = quick ? Counts.Quick : Counts.Full;
 var total = Stopwatch.StartNew();
 var root = Path.Combine(Path.GetTempPath(), $"posture-bench-{Guid.NewGuid():N}");
@@ -38,6 +39,23 @@ try
         // --commands=N: longer streams, to see how a command's cost grows with its base's history.
         var asked = args.Select(a => a.StartsWith("--commands=", StringComparison.Ordinal) ? int.Parse(a["--commands=".Length..], invariant) : 0).Max();
         await WritePathProfile.RunAsync(await FreshDatabaseAsync(), commands: asked > 0 ? asked : quick ? 100 : 300, warmUp: 50);
+        return 0;
+    }
+
+    if (onlyRebuild)
+    {
+        // The raw read-and-fold and the rebuild alone, alternated --pairs=N times (1 by default) on each history size of
+        // the mode (--events=N for one size of your own), so a change to the rebuild is measured against the raw fold in
+        // the same minutes; printed, not written to the document.
+        int Asked(string name) => args.Select(a => a.StartsWith(name, StringComparison.Ordinal) ? int.Parse(a[name.Length..], invariant) : 0).Max();
+        var pairs = Math.Max(1, Asked("--pairs="));
+        IReadOnlyList<int> sizes = Asked("--events=") is > 0 and var events ? [events] : counts.HistorySizes;
+        foreach (var size in sizes)
+        {
+            await Replay.PairsAsync(await FreshDatabaseAsync(), counts.Sites, size, pairs, figures);
+        }
+
+        AnsiConsole.MarkupLine($"Load average {Machine.LoadAverage()} (it was {loadBefore} at the start)");
         return 0;
     }
 

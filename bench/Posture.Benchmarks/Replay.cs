@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Marten;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Posture.Domain.Bases;
 using Posture.Domain.Threats;
@@ -16,6 +17,25 @@ namespace Posture.Benchmarks;
 /// </summary>
 internal static class Replay
 {
+    /// <summary>
+    /// Seeds a history of <paramref name="events"/> events, then measures the raw read-and-fold and the rebuild one after
+    /// the other, <paramref name="pairs"/> times, each rebuild against the raw fold just before it.
+    /// </summary>
+    public static async Task PairsAsync(string connectionString, int sites, int events, int pairs, Figures figures)
+    {
+        await using var host = await HttpHost.StartAsync(connectionString);
+        var store = host.Services.GetRequiredService<IDocumentStore>();
+        var history = await SeededHistory.SeedAsync(store, sites, events);
+        for (var pair = 1; pair <= pairs; pair++)
+        {
+            var fold = await RawReadAndFoldAsync(connectionString);
+            var rawFold = figures.Rate(Section.Replay, $"Raw: read and fold every event in plain C# ({history.Events:N0} events, pair {pair})", history.Events, fold.EventsPerSecond);
+            var rebuild = await RebuildAsync(store, history.Events);
+            figures.Rate(Section.Replay, $"Posture: rebuild every read model and snapshot ({history.Events:N0} events, pair {pair})", history.Events, rebuild.EventsPerSecond, rawFold, 0.5);
+            figures.Memory($"Peak working set: rebuild of {history.Events:N0} events, pair {pair}", rebuild.Memory);
+        }
+    }
+
     public static async Task<(double EventsPerSecond, Peak Memory)> RebuildAsync(IDocumentStore store, int events)
     {
         using var peak = PeakWorkingSet.Start();
