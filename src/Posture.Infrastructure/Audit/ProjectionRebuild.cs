@@ -45,6 +45,19 @@ public sealed class ProjectionRebuild
     /// <summary>Batches of rows the writer may have queued before the folding waits for it.</summary>
     private const int Queued = 2;
 
+    /// <summary>Connections finishing the fresh tables at once: the incident log's key and its two indexes.</summary>
+    private const int Finishing = 3;
+
+    /// <summary>
+    /// The advisory lock that keeps rebuilds apart (<c>pg_advisory_lock(LockClass, LockObject)</c>; <c>pg_locks</c> shows
+    /// a rebuild holding it, or waiting for it), in PostgreSQL's space of two-number keys (Marten and Wolverine take
+    /// theirs by one 64-bit number, a space of its own): "Post" and the number of the rebuild's decision record.
+    /// </summary>
+    public const int LockClass = 0x506F7374;
+
+    /// <inheritdoc cref="LockClass"/>
+    public const int LockObject = 19;
+
     private readonly IReadOnlyList<IDomainFold> _folds;
     private readonly int[] _foldOrder;
     private readonly int[] _reads;
@@ -113,18 +126,37 @@ public sealed class ProjectionRebuild
             await store.Storage.Database.EnsureStorageExistsAsync(fold.DocumentType, cancellation).ConfigureAwait(false);
         }
 
+        // One rebuild at a time: the fresh tables are committed before the swap, under names every rebuild uses. The lock
+        // is held by this connection's session, so a rebuild whose process ends lets go of it with its connection.
+        await using var guard = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
+        await guard.OpenAsync(cancellation).ConfigureAwait(false);
+        await ExecuteAsync(guard, $"select pg_advisory_lock({LockClass}, {LockObject})", timeout, cancellation).ConfigureAwait(false);
+        string[] schemas = [.. folds.Select(f => store.Options.FindOrResolveDocumentType(f.DocumentType).TableName.Schema).Distinct()];
+        try
+        {
+            // What a rebuild that stopped before its swap left behind; the tables it was to replace are as they were.
+            await DocumentStaging.DropLeftoversAsync(guard, schemas, cancellation).ConfigureAwait(false);
+            return await RebuildAsync(store, guard, folds, reading, timeout, holding, cancellation).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DropLeftoversIfAbleAsync(guard, schemas).ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            await UnlockIfAbleAsync(guard).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<RebuildOutcome> RebuildAsync(
+        IDocumentStore store, NpgsqlConnection guard, IReadOnlyList<IDomainFold> folds, StoredEventReading reading, TimeSpan timeout, int holding,
+        CancellationToken cancellation)
+    {
+        // The fresh tables are made and written outside any transaction, each statement committed as it ends: they take
+        // the old tables' place in the swap's one transaction at the end, and until then nobody reads them.
         await using var writes = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await writes.OpenAsync(cancellation).ConfigureAwait(false);
-        // Everything is written in this one transaction: stopped midway (an error, a cancellation, the process ended),
-        // it leaves the old tables as they were.
-        await using var transaction = await writes.BeginTransactionAsync(cancellation).ConfigureAwait(false);
-        // The indexes are built once the tables are full, one sort each: with room for the sort in memory, PostgreSQL
-        // also shares each build with its parallel workers (64 MB, the default, allows one).
-        await using (var memory = new NpgsqlCommand("set local maintenance_work_mem = '256MB'", writes))
-        {
-            await memory.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
-        }
-
         var staged = new DocumentStaging[folds.Count];
         for (var i = 0; i < folds.Count; i++)
         {
@@ -137,21 +169,64 @@ public sealed class ProjectionRebuild
         var folding = rebuild.FoldAllAsync(store, reading, timeout, stop);
         await Task.WhenAll(folding, writing).ConfigureAwait(false);
 
-        foreach (var documents in staged)
+        // The rows still held, the keys, the indexes and the analyses: every table side by side on connections of their
+        // own, the table with the most rows first, as it takes longest.
+        using (var connections = new StagingConnections(store, Finishing))
         {
-            await documents.FinishAsync(cancellation).ConfigureAwait(false);
+            await Task.WhenAll(Enumerable.Range(0, folds.Count)
+                .OrderByDescending(f => staged[f].Staged + rebuild._rows[f].Count)
+                .Select(f => staged[f].FinishAsync(
+                    [.. rebuild._rows[f].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))], connections, cancellation)))
+                .ConfigureAwait(false);
         }
 
-        foreach (var documents in staged)
+        await using (var swap = await guard.BeginTransactionAsync(cancellation).ConfigureAwait(false))
         {
-            await documents.SwapAsync(cancellation).ConfigureAwait(false);
+            foreach (var documents in staged)
+            {
+                await documents.SwapAsync(guard, cancellation).ConfigureAwait(false);
+            }
+
+            await swap.CommitAsync(cancellation).ConfigureAwait(false);
         }
 
-        await transaction.CommitAsync(cancellation).ConfigureAwait(false);
         return new RebuildOutcome(
             await folding.ConfigureAwait(false),
             folds.Select((f, i) => (f.DocumentType.Name, staged[i].Staged)).ToDictionary(p => p.Name, p => p.Staged),
             rebuild._fetchedBack);
+    }
+
+    /// <summary>After a failure: the fresh tables dropped now if the connection still can (else by the next rebuild).</summary>
+    private static async Task DropLeftoversIfAbleAsync(NpgsqlConnection guard, string[] schemas)
+    {
+        try
+        {
+            await DocumentStaging.DropLeftoversAsync(guard, schemas, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // The connection is gone, or broken: the next rebuild drops them.
+        }
+    }
+
+    /// <summary>Lets go of the lock; a connection that is gone has let go of it already.</summary>
+    private static async Task UnlockIfAbleAsync(NpgsqlConnection guard)
+    {
+        try
+        {
+            await ExecuteAsync(guard, $"select pg_advisory_unlock({LockClass}, {LockObject})", TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException)
+        {
+            // Closing the connection lets go of the lock too.
+        }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, TimeSpan timeout, CancellationToken cancellation)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.CommandTimeout = (int)timeout.TotalSeconds;
+        await command.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
     }
 
     /// <summary>The writer: writes each batch queued, and answers fetches in turn, so a fetch sees every row queued before it.</summary>
@@ -187,18 +262,16 @@ public sealed class ProjectionRebuild
         }
     }
 
-    /// <summary>Reads and folds every event, queueing the rows to write; answers how many events it folded.</summary>
+    /// <summary>
+    /// Reads and folds every event, queueing the rows to write early; answers how many events it folded. The rows held
+    /// at the end are left for the finishing (<see cref="DocumentStaging.FinishAsync"/>), which writes each table's own
+    /// on a connection of its own.
+    /// </summary>
     private async Task<long> FoldAllAsync(IDocumentStore store, StoredEventReading reading, TimeSpan timeout, CancellationTokenSource stop)
     {
         try
         {
             var events = await FoldAsync(store, reading, timeout, stop.Token).ConfigureAwait(false);
-            for (var f = 0; f < _folds.Count; f++)
-            {
-                await QueueAsync(f, [.. _rows[f].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))], stop.Token).ConfigureAwait(false);
-                _rows[f].Clear();
-            }
-
             _queue.Writer.Complete();
             return events;
         }

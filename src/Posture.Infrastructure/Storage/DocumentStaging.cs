@@ -10,11 +10,14 @@ public readonly record struct StagedDocument(Guid Id, object Document, long Revi
 
 /// <summary>
 /// Writes every document of one Marten document type into a fresh table that then takes the place of the type's
-/// table, all in the caller's transaction on one connection: the fresh table is made like the document table (its
-/// columns, defaults and checks) with no index, filled by binary COPY, given its primary key and the document table's
-/// other indexes once it is full (one sort each instead of an update of each index per row), and swapped in (<see cref="SwapAsync"/>: the old table dropped, the fresh one renamed, its
-/// key and indexes given the old names). Until the transaction commits nobody sees the fresh table, readers see the
-/// old documents, and a rebuild that stops midway leaves the old table as it was.
+/// table: the fresh table is made like the document table (its columns, defaults and checks) with no index, filled by
+/// binary COPY, given its primary key and the document table's other indexes once it is full (one sort each instead of
+/// an update of each index per row, each index on a connection of its own, so they are built at once), analysed, and
+/// swapped in (<see cref="SwapAsync"/>, in the caller's transaction: the old table dropped, the fresh one renamed, its
+/// key and indexes given the old names). The fresh table is committed as it is made, so other connections can build
+/// its indexes; readers go on reading the old table until the swap commits, and a rebuild that stops midway leaves
+/// the old table as it was and the fresh one behind, which the caller drops (<see cref="DropLeftoversAsync"/>). Only
+/// one caller may stage a type at a time: the caller keeps rebuilds apart.
 /// <para>
 /// Each row is what Marten writes: the JSON of the store's own serializer, the type's full name in
 /// <c>mt_dotnet_type</c>, the revision in <c>mt_version</c> where it holds one (<see cref="RevisionColumn"/>; else the
@@ -33,6 +36,12 @@ public readonly record struct StagedDocument(Guid Id, object Document, long Revi
 /// </summary>
 public sealed class DocumentStaging
 {
+    /// <summary>What the fresh tables are called: this, then a number unique among one caller's stagings.</summary>
+    private const string FreshPrefix = "posture_rebuilding_";
+
+    /// <summary>Memory for one index build's sort (the default, 64 MB, sorts a million incident keys on disk).</summary>
+    private const string SortMemory = "set local maintenance_work_mem = '256MB'";
+
     private readonly NpgsqlConnection _connection;
     private readonly ISerializer _serializer;
     private readonly Type _documentType;
@@ -71,9 +80,10 @@ public sealed class DocumentStaging
     private string Fresh => $"{_schema}.{_fresh}";
 
     /// <summary>
-    /// In the transaction open on <paramref name="connection"/>, creates the fresh table beside the document type's
-    /// table (which must exist: <c>EnsureStorageExistsAsync</c> first, before the transaction), named after
-    /// <paramref name="number"/>, unique among the caller's stagings.
+    /// Creates the fresh table beside the document type's table (which must exist: <c>EnsureStorageExistsAsync</c>
+    /// first), named after <paramref name="number"/>, unique among the caller's stagings, and commits it; the documents
+    /// are then written (<see cref="WriteAsync"/>) and taken back on <paramref name="connection"/>, outside any
+    /// transaction.
     /// </summary>
     public static async Task<DocumentStaging> StageAsync(
         IDocumentStore store, NpgsqlConnection connection, Type documentType, int number, TimeSpan timeout, CancellationToken cancellation)
@@ -83,19 +93,24 @@ public sealed class DocumentStaging
         var mapping = store.Options.FindOrResolveDocumentType(documentType);
         var (primaryKey, indexes) = await IndexesAsync(connection, mapping.TableName.QualifiedName, cancellation).ConfigureAwait(false);
         var documents = new DocumentStaging(
-            connection, store, documentType, mapping.TableName.Schema, mapping.TableName.Name, $"posture_rebuilding_{number}", timeout, primaryKey, indexes);
+            connection, store, documentType, mapping.TableName.Schema, mapping.TableName.Name, $"{FreshPrefix}{number}", timeout, primaryKey, indexes);
         await documents.ExecuteAsync(
-            $"create table {documents.Fresh} (like {documents.Table} including defaults including constraints including generated including storage)",
+            connection, $"create table {documents.Fresh} (like {documents.Table} including defaults including constraints including generated including storage)",
             cancellation).ConfigureAwait(false);
         return documents;
     }
 
     /// <summary>Writes documents by binary COPY; each id at most once.</summary>
-    public async Task WriteAsync(IEnumerable<StagedDocument> documents, CancellationToken cancellation)
+    public Task WriteAsync(IEnumerable<StagedDocument> documents, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(documents);
+        return CopyAsync(_connection, documents, cancellation);
+    }
+
+    private async Task CopyAsync(NpgsqlConnection connection, IEnumerable<StagedDocument> documents, CancellationToken cancellation)
+    {
         var dotnetType = _documentType.FullName ?? _documentType.Name;
-        await using var import = await _connection.BeginBinaryImportAsync(
+        await using var import = await connection.BeginBinaryImportAsync(
             $"copy {Fresh} (id, data, mt_dotnet_type{(_holdsRevision ? ", mt_version" : "")}) from stdin (format binary)", cancellation).ConfigureAwait(false);
         import.Timeout = _timeout;
         // The serializer writes UTF-8 into one buffer, reused row after row (no string per document).
@@ -146,25 +161,50 @@ public sealed class DocumentStaging
     }
 
     /// <summary>
-    /// Once every document is written: fills the duplicated columns and builds the primary key (unless a take-back
-    /// built it) and the document table's other indexes on the fresh table (under names of its own until the swap),
-    /// so PostgreSQL sorts each index once instead of updating it row by row.
+    /// Once the pass is over: writes the <paramref name="remaining"/> documents, fills the duplicated columns, builds
+    /// the primary key (unless a take-back built it) and the document table's other indexes on the fresh table (under
+    /// names of its own until the swap), each on a connection of its own from <paramref name="connections"/>, so they
+    /// are built at once and PostgreSQL sorts each once instead of updating it row by row; then analyses it.
+    /// <para>
+    /// The analysis leaves out the documents' JSON (<c>data</c>): its statistics are a sort of 30,000 whole documents,
+    /// about half of the analysis, and no query reads the column whole (each reads a field of it, whose statistics are
+    /// the expression indexes'); PostgreSQL's own analysis, later, takes the column in again.
+    /// </para>
     /// </summary>
-    public async Task FinishAsync(CancellationToken cancellation)
+    public async Task FinishAsync(IReadOnlyCollection<StagedDocument> remaining, StagingConnections connections, CancellationToken cancellation)
     {
-        if (_duplicated.Count > 0)
+        ArgumentNullException.ThrowIfNull(remaining);
+        ArgumentNullException.ThrowIfNull(connections);
+        await connections.RunAsync(async connection =>
         {
-            await ExecuteAsync(
-                $"update {Fresh} set {string.Join(", ", _duplicated.Select(d => $"{d.Column} = {d.Value}"))}", cancellation).ConfigureAwait(false);
+            if (remaining.Count > 0)
+            {
+                await CopyAsync(connection, remaining, cancellation).ConfigureAwait(false);
+            }
+
+            if (_duplicated.Count > 0)
+            {
+                await ExecuteAsync(
+                    connection, $"update {Fresh} set {string.Join(", ", _duplicated.Select(d => $"{d.Column} = {d.Value}"))}", cancellation).ConfigureAwait(false);
+            }
+        }, cancellation).ConfigureAwait(false);
+
+        // The key is built as a unique index, like the others (adding the constraint itself would lock the table against
+        // them), and made the primary key once they are built.
+        var builds = _indexes.Select((index, i) => OnFresh(index.Definition, $"{_fresh}_index_{i}"));
+        if (!_keyed)
+        {
+            builds = builds.Prepend($"create unique index {_fresh}_pkey on {Fresh} (id)");
         }
 
-        await KeyAsync(cancellation).ConfigureAwait(false);
-        for (var i = 0; i < _indexes.Count; i++)
-        {
-            await ExecuteAsync(OnFresh(_indexes[i].Definition, $"{_fresh}_index_{i}"), cancellation).ConfigureAwait(false);
-        }
-
-        await ExecuteAsync($"analyze {Fresh}", cancellation).ConfigureAwait(false);
+        await Task.WhenAll(builds.Select(build => connections.RunAsync(
+            connection => InTransactionAsync(connection, [SortMemory, build], cancellation), cancellation))).ConfigureAwait(false);
+        await connections.RunAsync(connection => InTransactionAsync(connection, [
+            .. _keyed ? Array.Empty<string>() : [$"alter table {Fresh} add constraint {_fresh}_pkey primary key using index {_fresh}_pkey"],
+            $"alter table {Fresh} alter column data set statistics 0",
+            $"analyze {Fresh}",
+            $"alter table {Fresh} alter column data set statistics -1"], cancellation), cancellation).ConfigureAwait(false);
+        _keyed = true;
     }
 
     /// <summary>Gives the fresh table its primary key, once (which also refuses an id written twice).</summary>
@@ -172,24 +212,54 @@ public sealed class DocumentStaging
     {
         if (!_keyed)
         {
-            await ExecuteAsync($"alter table {Fresh} add constraint {_fresh}_pkey primary key (id)", cancellation).ConfigureAwait(false);
+            await InTransactionAsync(
+                _connection, [SortMemory, $"alter table {Fresh} add constraint {_fresh}_pkey primary key (id)"], cancellation).ConfigureAwait(false);
             _keyed = true;
         }
     }
 
     /// <summary>
-    /// Puts the fresh table in the document table's place: drops the old one, renames the fresh one, its primary key
-    /// and its indexes to the old names (so Marten finds its schema as it made it). Readers of the table wait only for
-    /// the rest of the transaction, and then read the new documents.
+    /// In the transaction open on <paramref name="connection"/>, puts the fresh table in the document table's place:
+    /// drops the old one, renames the fresh one, its primary key and its indexes to the old names (so Marten finds its
+    /// schema as it made it). Readers of the table wait only for the rest of the transaction, and then read the new
+    /// documents.
     /// </summary>
-    public async Task SwapAsync(CancellationToken cancellation)
+    public async Task SwapAsync(NpgsqlConnection connection, CancellationToken cancellation)
     {
         var renames = _indexes.Select((index, i) => $"alter index {_schema}.{_fresh}_index_{i} rename to {index.Name}");
-        await ExecuteAsync(string.Join("; ", [
+        await ExecuteAsync(connection, string.Join("; ", [
             $"drop table {Table}",
             $"alter table {Fresh} rename to {_name}",
             $"alter table {Table} rename constraint {_fresh}_pkey to {_primaryKey}",
             .. renames]), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Drops every fresh table in <paramref name="schemas"/>: those of a rebuild that stopped (failed, or its process
+    /// ended) before its swap. Only for a caller that keeps every other staging out meanwhile.
+    /// </summary>
+    public static async Task DropLeftoversAsync(NpgsqlConnection connection, IEnumerable<string> schemas, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var leftovers = new List<string>();
+        await using (var find = new NpgsqlCommand(
+            "select quote_ident(schemaname) || '.' || quote_ident(tablename) from pg_tables where schemaname = any(@schemas) and starts_with(tablename, @prefix)",
+            connection))
+        {
+            find.Parameters.AddWithValue("schemas", schemas.Distinct().ToArray());
+            find.Parameters.AddWithValue("prefix", FreshPrefix);
+            await using var reader = await find.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
+            {
+                leftovers.Add(reader.GetString(0));
+            }
+        }
+
+        if (leftovers.Count > 0)
+        {
+            await using var drop = new NpgsqlCommand($"drop table if exists {string.Join(", ", leftovers)}", connection);
+            await drop.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The table's primary key constraint, and every other index with its definition (none may back a constraint).</summary>
@@ -244,10 +314,22 @@ public sealed class DocumentStaging
         return $"{definition[..index]} INDEX {name} ON {Fresh}{definition[method..]}";
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellation)
+    private async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellation)
     {
-        await using var command = new NpgsqlCommand(sql, _connection);
+        await using var command = new NpgsqlCommand(sql, connection);
         command.CommandTimeout = (int)_timeout.TotalSeconds;
         await command.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>The statements in one transaction (so a <c>set local</c> among them holds for the rest).</summary>
+    private async Task InTransactionAsync(NpgsqlConnection connection, IEnumerable<string> statements, CancellationToken cancellation)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellation).ConfigureAwait(false);
+        foreach (var statement in statements)
+        {
+            await ExecuteAsync(connection, statement, cancellation).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellation).ConfigureAwait(false);
     }
 }

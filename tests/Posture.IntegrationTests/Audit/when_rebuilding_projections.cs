@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Alba;
 using Marten;
@@ -157,8 +158,7 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     public async Task rebuilding_a_random_history_of_ten_thousand_events_gives_the_live_read_models_exactly()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_random");
-        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
-        await AppendAsync(store, RandomHistory.Generate(seed: 20261126, sites: 50, events: 10_000));
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 20261126, sites: 50, events: 10_000);
 
         var live = await DocumentsAsync(connectionString);
         live["SitePosture"].Count.ShouldBe(50);
@@ -223,8 +223,7 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     public async Task a_rebuild_that_fails_midway_leaves_the_old_tables_as_they_were()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_failed");
-        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
-        await AppendAsync(store, RandomHistory.Generate(seed: 31, sites: 20, events: 3_000));
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 31, sites: 20, events: 3_000);
         var live = await DocumentsAsync(connectionString);
         // An incident near the end of the log that no longer reads: the rebuild has written most rows when it fails.
         await ExecuteAsync(connectionString,
@@ -233,7 +232,7 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         await Should.ThrowAsync<Exception>(() => ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None, holding: 100));
 
         ShouldBeTheSame(await DocumentsAsync(connectionString), live);
-        (await FreshTablesAsync(connectionString)).ShouldBe(0, "the fresh tables went with the transaction");
+        (await FreshTablesAsync(connectionString)).ShouldBe(0, "a rebuild that fails drops its fresh tables");
         await using var session = store.LightweightSession();
         (await session.Query<SitePosture>().CountAsync()).ShouldBe(20);
     }
@@ -242,8 +241,7 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     public async Task the_rebuilt_tables_have_the_keys_and_indexes_marten_made()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_schema");
-        await using var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
-        await AppendAsync(store, RandomHistory.Generate(seed: 5, sites: 10, events: 1_000));
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 5, sites: 10, events: 1_000);
         var before = await IndexesAsync(connectionString);
         before.ShouldContain(i => i.Contains("mt_doc_incidentlogentry") && i.Contains("site_id"), "the incident log is indexed by site");
 
@@ -252,6 +250,126 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         (await IndexesAsync(connectionString)).ShouldBe(before);
         await store.Storage.Database.AssertDatabaseMatchesConfigurationAsync();
         (await FreshTablesAsync(connectionString)).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task the_rebuilt_tables_are_analysed_except_for_the_documents_json()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_analysed");
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 12, sites: 10, events: 1_000);
+
+        await ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None);
+
+        var analysed = await ScalarAsync<string[]>(connectionString,
+            $"select array_agg(tablename || '.' || attname order by 1) from pg_stats where schemaname = '{PostureStore.Schema}' and tablename like 'mt_doc_incidentlogentry%'");
+        analysed.ShouldContain("mt_doc_incidentlogentry.id");
+        analysed.ShouldContain(column => column.StartsWith("mt_doc_incidentlogentry_idx_", StringComparison.Ordinal), "the indexed fields of the JSON");
+        analysed.ShouldNotContain("mt_doc_incidentlogentry.data");
+        (await ScalarAsync<bool>(connectionString,
+            $"select coalesce(attstattarget, -1) < 0 from pg_attribute where attrelid = '{PostureStore.Schema}.mt_doc_incidentlogentry'::regclass and attname = 'data'"))
+            .ShouldBeTrue("PostgreSQL's own analysis takes the JSON in again later");
+    }
+
+    [Fact]
+    public async Task a_rebuild_waits_while_another_holds_the_rebuild_lock()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_waits");
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 3, sites: 10, events: 1_000);
+        var live = await DocumentsAsync(connectionString);
+        await using var other = new NpgsqlConnection(connectionString);
+        await other.OpenAsync();
+        await ExecuteAsync(other, $"select pg_advisory_lock({ProjectionRebuild.LockClass}, {ProjectionRebuild.LockObject})");
+
+        var rebuilding = ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None);
+        await EventuallyAsync(async () => await ScalarAsync<long>(connectionString,
+            $"select count(*) from pg_locks where locktype = 'advisory' and classid = {ProjectionRebuild.LockClass} and objid = {ProjectionRebuild.LockObject} and not granted") == 1);
+
+        rebuilding.IsCompleted.ShouldBeFalse();
+        (await FreshTablesAsync(connectionString)).ShouldBe(0, "it makes nothing before it has the lock");
+        await ExecuteAsync(other, $"select pg_advisory_unlock({ProjectionRebuild.LockClass}, {ProjectionRebuild.LockObject})");
+        (await rebuilding).Events.ShouldBe(1_000);
+        ShouldBeTheSame(await DocumentsAsync(connectionString), live);
+    }
+
+    [Fact]
+    public async Task two_rebuilds_at_once_both_give_what_the_inline_projections_wrote()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_twice");
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 17, sites: 20, events: 3_000);
+        var live = await DocumentsAsync(connectionString);
+
+        // Without the lock the second would drop the first's fresh tables as leftovers, or fail to make its own.
+        var outcomes = await Task.WhenAll(
+            ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None, holding: 100),
+            ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None, holding: 100));
+
+        outcomes.ShouldAllBe(o => o.Events == 3_000);
+        outcomes[0].Documents.ShouldBe(outcomes[1].Documents);
+        ShouldBeTheSame(await DocumentsAsync(connectionString), live);
+        (await FreshTablesAsync(connectionString)).ShouldBe(0);
+        (await ProjectionAudit.VerifyAsync(store, CancellationToken.None)).Identical.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task a_rebuild_whose_connections_die_midway_leaves_the_old_tables_and_the_next_drops_its_leftovers()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_died");
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 23, sites: 20, events: 2_000);
+        var live = await DocumentsAsync(connectionString);
+
+        // The event log locked, the rebuild makes its fresh tables and waits to read; then every connection of it
+        // ends, as when its process is killed: nothing is left to drop the fresh tables.
+        await using (var killer = new NpgsqlConnection(connectionString))
+        {
+            await killer.OpenAsync();
+            await using var hold = await killer.BeginTransactionAsync();
+            await ExecuteAsync(killer, $"lock table {PostureStore.Schema}.mt_events in access exclusive mode");
+            var rebuilding = ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None);
+            await EventuallyAsync(async () => await ScalarAsync<long>(connectionString,
+                $"select count(*) from pg_locks where relation = '{PostureStore.Schema}.mt_events'::regclass and not granted") == 1);
+            await ExecuteAsync(killer, "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()");
+            await Should.ThrowAsync<NpgsqlException>(() => rebuilding);
+            // The pooled connections the test used were ended too.
+            NpgsqlConnection.ClearAllPools();
+        }
+
+        (await FreshTablesAsync(connectionString)).ShouldBe(ProjectionAudit.Rebuilt(store).Count, "its fresh tables were committed, and nobody dropped them");
+        ShouldBeTheSame(await DocumentsAsync(connectionString), live);
+
+        // A store of its own: the first one's pooled connections were ended.
+        await using var next = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        await ExecuteAsync(connectionString, $"update {PostureStore.Schema}.mt_doc_siteposture set data = jsonb_set(data, '{{name}}', '\"Tampered\"')");
+        (await ProjectionRebuild.RunAsync(next, TimeSpan.FromMinutes(5), CancellationToken.None)).Events.ShouldBe(2_000);
+
+        (await FreshTablesAsync(connectionString)).ShouldBe(0);
+        ShouldBeTheSame(await DocumentsAsync(connectionString), live);
+        await next.Storage.Database.AssertDatabaseMatchesConfigurationAsync();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Waits (up to a minute) until <paramref name="condition"/> holds.</summary>
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = TimeSpan.FromMinutes(1);
+        var waited = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            waited.Elapsed.ShouldBeLessThan(deadline, "the condition never held");
+            await Task.Delay(20);
+        }
     }
 
     /// <summary>Every index of the document tables, by name, with its definition.</summary>
@@ -277,6 +395,14 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("select count(*) from pg_class where relname like 'posture_rebuilding%'", connection);
         return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>A store on <paramref name="connectionString"/> holding a random history, appended through Marten (inline projections kept).</summary>
+    private static async Task<DocumentStore> StoreWithHistoryAsync(string connectionString, int seed, int sites, int events)
+    {
+        var store = DocumentStore.For(o => PostureStore.Configure(o, connectionString));
+        await AppendAsync(store, RandomHistory.Generate(seed, sites, events));
+        return store;
     }
 
     private static async Task AppendAsync(DocumentStore store, IReadOnlyList<(Guid Stream, object Event)> history)
