@@ -167,17 +167,10 @@ public sealed class ProjectionRebuild
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var writing = rebuild.WriteAsync(staged, stop);
         var folding = rebuild.FoldAllAsync(store, reading, timeout, stop);
-        await Task.WhenAll(folding, writing).ConfigureAwait(false);
-
-        // The rows still held, the keys, the indexes and the analyses: every table side by side on connections of their
-        // own, the table with the most rows first, as it takes longest.
         using (var connections = new StagingConnections(store, Finishing))
         {
-            await Task.WhenAll(Enumerable.Range(0, folds.Count)
-                .OrderByDescending(f => staged[f].Staged + rebuild._rows[f].Count)
-                .Select(f => staged[f].FinishAsync(
-                    [.. rebuild._rows[f].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))], connections, cancellation)))
-                .ConfigureAwait(false);
+            // Everything ended (a failure, if any, thrown) before the swap, or before the fresh tables are dropped.
+            await Task.WhenAll(folding, writing, rebuild.FinishAsync(staged, folding, writing, connections, cancellation)).ConfigureAwait(false);
         }
 
         await using (var swap = await guard.BeginTransactionAsync(cancellation).ConfigureAwait(false))
@@ -194,6 +187,23 @@ public sealed class ProjectionRebuild
             await folding.ConfigureAwait(false),
             folds.Select((f, i) => (f.DocumentType.Name, staged[i].Staged)).ToDictionary(p => p.Name, p => p.Staged),
             rebuild._fetchedBack);
+    }
+
+    /// <summary>
+    /// Once the pass has folded every event: the rows still held, the keys, the indexes and the analyses, every table
+    /// side by side on connections of their own, the table with the most rows first, as it takes longest. Each table
+    /// writes the rows it still holds while the writer finishes the rows queued before (<paramref name="writing"/>), and
+    /// is indexed once the writer is done.
+    /// </summary>
+    private async Task FinishAsync(
+        DocumentStaging[] staged, Task folding, Task writing, StagingConnections connections, CancellationToken cancellation)
+    {
+        await folding.ConfigureAwait(false);
+        await Task.WhenAll(Enumerable.Range(0, staged.Length)
+            .OrderByDescending(f => staged[f].Staged + _rows[f].Count)
+            .Select(f => staged[f].FinishAsync(
+                [.. _rows[f].Select(r => new StagedDocument(r.Key, r.Value.Document, r.Value.Revision))], writing, connections, cancellation)))
+            .ConfigureAwait(false);
     }
 
     /// <summary>After a failure: the fresh tables dropped now if the connection still can (else by the next rebuild).</summary>

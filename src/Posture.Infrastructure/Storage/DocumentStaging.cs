@@ -72,8 +72,10 @@ public sealed class DocumentStaging
         _indexes = indexes;
     }
 
+    private long _staged;
+
     /// <summary>How many documents are written now.</summary>
-    public long Staged { get; private set; }
+    public long Staged => Interlocked.Read(ref _staged);
 
     private string Table => $"{_schema}.{_name}";
 
@@ -115,6 +117,7 @@ public sealed class DocumentStaging
         import.Timeout = _timeout;
         // The serializer writes UTF-8 into one buffer, reused row after row (no string per document).
         var json = new ArrayBufferWriter<byte>(4096);
+        long written = 0;
         foreach (var document in documents)
         {
             json.ResetWrittenCount();
@@ -128,10 +131,11 @@ public sealed class DocumentStaging
                 await import.WriteAsync(document.Revision, NpgsqlDbType.Bigint, cancellation).ConfigureAwait(false);
             }
 
-            Staged++;
+            written++;
         }
 
         await import.CompleteAsync(cancellation).ConfigureAwait(false);
+        Interlocked.Add(ref _staged, written);
     }
 
     /// <summary>Removes these ids from the fresh table and answers the documents that were written under them.</summary>
@@ -156,38 +160,39 @@ public sealed class DocumentStaging
             taken.Add(new StagedDocument(reader.GetGuid(0), _serializer.FromJson(_documentType, reader, 2), reader.GetInt64(1)));
         }
 
-        Staged -= taken.Count;
+        Interlocked.Add(ref _staged, -taken.Count);
         return taken;
     }
 
     /// <summary>
-    /// Once the pass is over: writes the <paramref name="remaining"/> documents, fills the duplicated columns, builds
-    /// the primary key (unless a take-back built it) and the document table's other indexes on the fresh table (under
-    /// names of its own until the swap), each on a connection of its own from <paramref name="connections"/>, so they
-    /// are built at once and PostgreSQL sorts each once instead of updating it row by row; then analyses it.
+    /// Once the pass is over: writes the <paramref name="remaining"/> documents (while the pass's own writes may still
+    /// be going on, on its connection); once <paramref name="written"/> says those are done, fills the duplicated
+    /// columns, builds the primary key (unless a take-back built it) and the document table's other indexes on the
+    /// fresh table (under names of its own until the swap), each on a connection of its own from
+    /// <paramref name="connections"/>, so they are built at once and PostgreSQL sorts each once instead of updating it
+    /// row by row; then analyses it.
     /// <para>
     /// The analysis leaves out the documents' JSON (<c>data</c>): its statistics are a sort of 30,000 whole documents,
     /// about half of the analysis, and no query reads the column whole (each reads a field of it, whose statistics are
     /// the expression indexes'); PostgreSQL's own analysis, later, takes the column in again.
     /// </para>
     /// </summary>
-    public async Task FinishAsync(IReadOnlyCollection<StagedDocument> remaining, StagingConnections connections, CancellationToken cancellation)
+    public async Task FinishAsync(IReadOnlyCollection<StagedDocument> remaining, Task written, StagingConnections connections, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(remaining);
+        ArgumentNullException.ThrowIfNull(written);
         ArgumentNullException.ThrowIfNull(connections);
-        await connections.RunAsync(async connection =>
+        if (remaining.Count > 0)
         {
-            if (remaining.Count > 0)
-            {
-                await CopyAsync(connection, remaining, cancellation).ConfigureAwait(false);
-            }
+            await connections.RunAsync(connection => CopyAsync(connection, remaining, cancellation), cancellation).ConfigureAwait(false);
+        }
 
-            if (_duplicated.Count > 0)
-            {
-                await ExecuteAsync(
-                    connection, $"update {Fresh} set {string.Join(", ", _duplicated.Select(d => $"{d.Column} = {d.Value}"))}", cancellation).ConfigureAwait(false);
-            }
-        }, cancellation).ConfigureAwait(false);
+        await written.ConfigureAwait(false);
+        if (_duplicated.Count > 0)
+        {
+            await connections.RunAsync(connection => ExecuteAsync(
+                connection, $"update {Fresh} set {string.Join(", ", _duplicated.Select(d => $"{d.Column} = {d.Value}"))}", cancellation), cancellation).ConfigureAwait(false);
+        }
 
         // The key is built as a unique index, like the others (adding the constraint itself would lock the table against
         // them), and made the primary key once they are built.
