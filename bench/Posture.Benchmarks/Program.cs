@@ -52,7 +52,7 @@ try
         IReadOnlyList<int> sizes = Asked("--events=") is > 0 and var events ? [events] : counts.HistorySizes;
         foreach (var size in sizes)
         {
-            await Replay.PairsAsync(await FreshDatabaseAsync(), counts.Sites, size, pairs, figures);
+            await Replay.PairsAsync(await FreshDatabaseAsync(), server.DataDirectory, counts.Sites, size, pairs, figures);
         }
 
         AnsiConsole.MarkupLine($"Load average {Machine.LoadAverage()} (it was {loadBefore} at the start)");

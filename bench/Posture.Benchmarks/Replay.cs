@@ -23,12 +23,12 @@ internal static class Replay
     /// Seeds a history of <paramref name="events"/> events, then measures the raw read-and-fold and the rebuild one after
     /// the other, <paramref name="pairs"/> times, each rebuild against the raw fold just before it.
     /// </summary>
-    public static async Task PairsAsync(string connectionString, int sites, int events, int pairs, Figures figures)
+    public static async Task PairsAsync(string connectionString, string dataDirectory, int sites, int events, int pairs, Figures figures)
     {
         await using var host = await HttpHost.StartAsync(connectionString);
         var store = host.Services.GetRequiredService<IDocumentStore>();
         var history = await SeededHistory.SeedAsync(store, sites, events);
-        // The process's processor time beside each wall-clock rate: on a shared machine it varies less.
+        // The processor time of this process and of PostgreSQL beside each wall-clock rate: on a shared machine it varies less.
         using var process = Process.GetCurrentProcess();
         TimeSpan ProcessorTime()
         {
@@ -36,19 +36,71 @@ internal static class Replay
             return process.TotalProcessorTime;
         }
 
+        TimeSpan ServerTime() => ServerProcessorTime(dataDirectory);
+
         for (var pair = 1; pair <= pairs; pair++)
         {
-            var start = ProcessorTime();
+            var (start, serverStart) = (ProcessorTime(), ServerTime());
             var fold = await RawReadAndFoldAsync(connectionString);
-            var folded = ProcessorTime();
+            var (folded, serverFolded) = (ProcessorTime(), ServerTime());
             var rawFold = figures.Rate(Section.Replay, $"Raw: read and fold every event in plain C# ({history.Events:N0} events, pair {pair})", history.Events, fold.EventsPerSecond);
             var rebuild = await RebuildAsync(store, history.Events);
-            var rebuilt = ProcessorTime();
+            var (rebuilt, serverRebuilt) = (ProcessorTime(), ServerTime());
             figures.Rate(Section.Replay, $"Posture: rebuild every read model and snapshot ({history.Events:N0} events, pair {pair})", history.Events, rebuild.EventsPerSecond, rawFold, 0.5);
             figures.Memory($"Peak working set: rebuild of {history.Events:N0} events, pair {pair}", rebuild.Memory);
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                $"  Processor time of this process: raw fold {(folded - start).TotalSeconds:F2} s, rebuild {(rebuilt - folded).TotalSeconds:F2} s"));
+                $"  Processor time, this process + PostgreSQL: raw fold {(folded - start).TotalSeconds:F2} + {(serverFolded - serverStart).TotalSeconds:F2} s, rebuild {(rebuilt - folded).TotalSeconds:F2} + {(serverRebuilt - serverFolded).TotalSeconds:F2} s"));
         }
+    }
+
+    /// <summary>
+    /// The processor time PostgreSQL has spent (on Linux; else zero): its postmaster's own and that of the children it has
+    /// reaped (backends that ended), and that of the children still running (backends, the WAL writer, the checkpointer).
+    /// </summary>
+    private static TimeSpan ServerProcessorTime(string dataDirectory)
+    {
+        string postmaster;
+        if (!Directory.Exists("/proc"))
+        {
+            return TimeSpan.Zero;
+        }
+
+        try
+        {
+            postmaster = File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First().Trim();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return TimeSpan.Zero;
+        }
+
+        long ticks = 0;
+        foreach (var stat in Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "stat")))
+        {
+            string fields;
+            try
+            {
+                fields = File.ReadAllText(stat);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // not a process, or one that has just ended
+            }
+
+            // After the command name in parentheses: state, ppid, … utime (the 14th field), stime, cutime, cstime.
+            var rest = fields[(fields.LastIndexOf(')') + 2)..].Split(' ');
+            if (fields.Split(' ')[0] == postmaster)
+            {
+                ticks += rest[11..15].Sum(t => long.Parse(t, CultureInfo.InvariantCulture));
+            }
+            else if (rest.Length > 14 && rest[1] == postmaster)
+            {
+                ticks += rest[11..13].Sum(t => long.Parse(t, CultureInfo.InvariantCulture));
+            }
+        }
+
+        // Linux counts in clock ticks of 1/100 s.
+        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 
     public static async Task<(double EventsPerSecond, Peak Memory)> RebuildAsync(IDocumentStore store, int events)
