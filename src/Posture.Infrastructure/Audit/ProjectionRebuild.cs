@@ -130,16 +130,20 @@ public sealed class ProjectionRebuild
         // is held by this connection's session, so a rebuild whose process ends lets go of it with its connection.
         await using var guard = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await guard.OpenAsync(cancellation).ConfigureAwait(false);
-        await ExecuteAsync(guard, $"select pg_advisory_lock({LockClass}, {LockObject})", timeout, cancellation).ConfigureAwait(false);
         string[] schemas = [.. folds.Select(f => store.Options.FindOrResolveDocumentType(f.DocumentType).TableName.Schema).Distinct()];
+        var locked = false;
         try
         {
+            // Inside the try: a wait cancelled just as the lock was granted still lets go of it.
+            await ExecuteAsync(guard, $"select pg_advisory_lock({LockClass}, {LockObject})", timeout, cancellation).ConfigureAwait(false);
+            locked = true;
             // What a rebuild that stopped before its swap left behind; the tables it was to replace are as they were.
             await DocumentStaging.DropLeftoversAsync(guard, schemas, cancellation).ConfigureAwait(false);
             return await RebuildAsync(store, guard, folds, reading, timeout, holding, cancellation).ConfigureAwait(false);
         }
-        catch
+        catch when (locked)
         {
+            // Only with the lock held: the fresh tables are this rebuild's own, not those of one running.
             await DropLeftoversIfAbleAsync(guard, schemas).ConfigureAwait(false);
             throw;
         }

@@ -292,6 +292,27 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task a_rebuild_given_up_while_it_waits_leaves_the_running_ones_tables_alone()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_given_up");
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 4, sites: 5, events: 200);
+        await using var running = new NpgsqlConnection(connectionString);
+        await running.OpenAsync();
+        // What a rebuild holding the lock is making.
+        await ExecuteAsync(running, $"select pg_advisory_lock({ProjectionRebuild.LockClass}, {ProjectionRebuild.LockObject})");
+        await ExecuteAsync(running, $"create table {PostureStore.Schema}.posture_rebuilding_4 (like {PostureStore.Schema}.mt_doc_incidentlogentry)");
+        using var giveUp = new CancellationTokenSource();
+
+        var waiting = ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), giveUp.Token);
+        await EventuallyAsync(async () => await ScalarAsync<long>(connectionString,
+            $"select count(*) from pg_locks where locktype = 'advisory' and classid = {ProjectionRebuild.LockClass} and not granted") == 1);
+        await giveUp.CancelAsync();
+
+        await Should.ThrowAsync<OperationCanceledException>(() => waiting);
+        (await FreshTablesAsync(connectionString)).ShouldBe(1, "the tables of the rebuild holding the lock are its own");
+    }
+
+    [Fact]
     public async Task two_rebuilds_at_once_both_give_what_the_inline_projections_wrote()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_twice");
