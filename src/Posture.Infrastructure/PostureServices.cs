@@ -50,6 +50,9 @@ public static class PostureServices
         options.Discovery.IncludeAssembly(typeof(BaseCommandHandler).Assembly);
         options.Policies.AutoApplyTransactions();
         options.Policies.UseDurableLocalQueues();
+        // The reassessments commands cascade are gathered into batches, each handled in one transaction; their members
+        // stay in the durable inbox until their batch is handled (docs/adr/0031).
+        options.BatchMessagesOf<ThreatInputsChanged>(ThreatReassessmentHandler.Batching);
         // Posture runs as one node per database. In Solo mode that node is always node 1, so after a crash the
         // restarted process owns, and delivers at once, the cascaded messages the dead one stored but had not handled;
         // Balanced mode would wait for the dead node to be declared stale (a minute or more). See ADR 0015.

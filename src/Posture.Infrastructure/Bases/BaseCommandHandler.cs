@@ -64,13 +64,16 @@ public static class BaseCommandHandler
     public static Task<CommandOutcome> Handle(SetForceProtectionCondition command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
         session.DecideAsync<Base>(command.BaseId, context, clock, (state, now) => BaseDecider.Decide(command, state, now), cancellation);
 
-    /// <summary>A change that moves a site's threat asks for its level (and its neighbours') to be evaluated again.</summary>
+    /// <summary>
+    /// A change that moves a site's threat asks for its level (and its neighbours') to be evaluated again, in a batch with
+    /// the other changes of the moment (docs/adr/0031).
+    /// </summary>
     private static (CommandOutcome, OutgoingMessages) Reassessed(CommandOutcome outcome, string cause)
     {
         var messages = new OutgoingMessages();
         if (outcome is { Accepted: true, EventsAppended: > 0 })
         {
-            messages.Add(new ReassessThreat([outcome.StreamId], cause));
+            messages.Add(new ThreatInputsChanged(outcome.StreamId, cause));
         }
 
         return (outcome, messages);

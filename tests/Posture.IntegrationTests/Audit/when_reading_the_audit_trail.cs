@@ -2,7 +2,6 @@ using System.Text.Json;
 using Alba;
 using Posture.Domain.Threats;
 using Posture.IntegrationTests.Infrastructure;
-using Wolverine.Tracking;
 
 namespace Posture.IntegrationTests.Audit;
 
@@ -25,13 +24,14 @@ public sealed class when_reading_the_audit_trail(PostureHost host) : PostureScen
             s.As(Officer, Host.Clock);
             s.StatusCodeShouldBe(201);
         });
-        // Waits for the threat re-evaluation the attack cascades, so its record is in the threat stream.
-        await Host.Alba.ExecuteAndWaitAsync(async () => await Host.Alba.Scenario(s =>
+        await Host.Alba.Scenario(s =>
         {
             s.Post.Json(Requests.SeedAttackBody()).ToUrl($"/api/bases/{Requests.Balad}/attacks");
             s.As(Officer, Host.Clock);
             s.StatusCodeShouldBe(201);
-        }));
+        });
+        // Waits for the threat re-evaluation the attack cascades (batched, ADR 0031), so its record is in the threat stream.
+        await Host.WaitForQuietAsync();
     }
 
     [Fact]

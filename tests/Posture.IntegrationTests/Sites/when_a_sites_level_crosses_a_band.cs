@@ -30,12 +30,16 @@ public sealed class when_a_sites_level_crosses_a_band(PostureHost host) : Postur
         return events.Select(e => e.Data).OfType<ThreatLevelChanged>().ToList();
     }
 
-    private async Task AttackAndWaitAsync(Dictionary<string, object?> body) =>
-        await Host.Alba.ExecuteAndWaitAsync(async () => await Host.Alba.Scenario(s =>
+    /// <summary>Posts an attack, then waits for its batched reassessment and the alerts that cascades.</summary>
+    private async Task AttackAndWaitAsync(Dictionary<string, object?> body)
+    {
+        await Host.Alba.Scenario(s =>
         {
             s.Post.Json(body).ToUrl($"/api/bases/{Requests.Balad}/attacks");
             s.StatusCodeShouldBe(201);
-        }));
+        });
+        await Host.WaitForQuietAsync();
+    }
 
     public override async ValueTask InitializeAsync()
     {

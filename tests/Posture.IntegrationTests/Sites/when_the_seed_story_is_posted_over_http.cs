@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Alba;
 using Posture.IntegrationTests.Infrastructure;
-using Wolverine.Tracking;
 using static Posture.IntegrationTests.Infrastructure.PeopleRequests;
 
 namespace Posture.IntegrationTests.Sites;
@@ -24,7 +23,9 @@ public sealed class when_the_seed_story_is_posted_over_http(PostureHost host) : 
             body[key] = value;
         }
 
-        await Host.Alba.ExecuteAndWaitAsync(async () => await Host.Alba.PostAsync($"/api/bases/{site}/attacks", body, 201));
+        await Host.Alba.PostAsync($"/api/bases/{site}/attacks", body, 201);
+        // The attack's reassessment is batched with the changes of the moment (ADR 0031): wait until it is handled.
+        await Host.WaitForQuietAsync();
     }
 
     public override async ValueTask InitializeAsync()

@@ -103,6 +103,8 @@ public sealed class when_threat_is_estimated_from_running_sums(PostureHost host)
             }
 
             await Host.Alba.InvokeMessageAndWaitAsync(command);
+            // Its reassessment is batched with the changes of the moment (ADR 0031): wait until it is handled.
+            await Host.WaitForQuietAsync();
 
             // The command's site and its neighbours are reassessed; the others wait for the sweep.
             var commanded = command switch
