@@ -180,6 +180,11 @@ internal sealed class ThreatInputsBatcher : IMessageBatcher
     public IEnumerable<Envelope> Group(IReadOnlyList<Envelope> envelopes)
     {
         ArgumentNullException.ThrowIfNull(envelopes);
+        if (envelopes.Count == 0)
+        {
+            yield break;
+        }
+
         var correlations = envelopes.Select(e => e.CorrelationId).Distinct().Take(2).ToList();
         yield return new Envelope(envelopes.Select(e => e.Message).OfType<ThreatInputsChanged>().ToArray(), envelopes)
         {
