@@ -146,11 +146,11 @@ public static class IncidentImportHandler
             await documents.UpsertAsync(connection, stored, cancellation).ConfigureAwait(false);
             await documents.InsertAsync(connection, added, cancellation).ConfigureAwait(false);
         }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.UniqueViolation)
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
         {
-            // A document read above (a site moved by a contractor's command, say) was changed by another writer since,
-            // or an incident's row this snapshot did not have was inserted by one.
-            throw new ConcurrencyException("another writer changed a document this import read; read it again and retry", e);
+            // An incident's row this snapshot did not have was inserted by another writer since. (A document read above
+            // and changed since fails with 40001, which StorageConflicts already counts as a lost race.)
+            throw new ConcurrencyException("another writer inserted a document this import found absent; read it again and retry", e);
         }
 
         return (new ImportOutcome(outcomes), messages);

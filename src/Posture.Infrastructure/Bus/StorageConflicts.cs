@@ -1,5 +1,7 @@
 using JasperFx;
 using JasperFx.Events;
+using Npgsql;
+using Posture.Infrastructure.Storage;
 
 namespace Posture.Infrastructure.Bus;
 
@@ -25,18 +27,8 @@ public static class StorageConflicts
     /// it is retried on fresh state as any lost race is. Read-model rows are locked in one order (LockedRows), so no
     /// cycle is expected of them; this is the net under what else a transaction waits on.
     /// </summary>
-    private static bool IsRolledBack(Exception? exception)
-    {
-        for (; exception is not null; exception = exception.InnerException)
-        {
-            if (exception is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.SerializationFailure or Npgsql.PostgresErrorCodes.DeadlockDetected })
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private static bool IsRolledBack(Exception exception) => DatabaseOutages.Causes(exception).Any(e =>
+        e is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected });
 
     private static Exception Unwrap(Exception exception) =>
         exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : exception;

@@ -37,7 +37,8 @@ public static class DatabaseOutages
         _ => false,
     };
 
-    private static IEnumerable<Exception> Causes(Exception exception)
+    /// <summary>The exception and every one it wraps (inner exceptions, an aggregate's members), outermost first.</summary>
+    internal static IEnumerable<Exception> Causes(Exception exception)
     {
         var pending = new Stack<Exception>();
         pending.Push(exception);
