@@ -9,10 +9,12 @@ using Spectre.Console;
 
 // Posture against the raw PostgreSQL limit, measured side by side in one run on one machine, so the figures that
 // matter are the ratios, not the absolute numbers. --quick: small counts (under two minutes); --profile: where one
-// command's time goes, printed and not written to the document; --only=rebuild: the replay figures alone (below).
+// command's time goes, printed and not written to the document; --only=rebuild and --only=reads: the replay figures or
+// the site reads' alone (below).
 var quick = args.Contains("--quick", StringComparer.Ordinal);
 var profile = args.Contains("--profile", StringComparer.Ordinal);
 var onlyRebuild = args.Contains("--only=rebuild", StringComparer.Ordinal);
+var onlyReads = args.Contains("--only=reads", StringComparer.Ordinal);
 var counts = quick ? Counts.Quick : Counts.Full;
 var total = Stopwatch.StartNew();
 var root = Path.Combine(Path.GetTempPath(), $"posture-bench-{Guid.NewGuid():N}");
@@ -34,6 +36,33 @@ try
         return server.ConnectionString(name);
     }
 
+    // 4. The site reads on a seeded history, each timed over HTTP.
+    async Task SiteReadsAsync(HttpHost host, SeededHistory history, Figures into)
+    {
+        var stored = $"{counts.Sites:N0} sites, {history.Events:N0} events";
+        var busiest = history.SiteWithStreamOf[SeededHistory.StreamLengths[^1]];
+        var asOf = "2016-01-01T00:00:00Z";
+        into.Latency($"GET /api/sites ({stored})", counts.ListSamples,
+            await ReadLatency.MeasureAsync(host, "/api/sites", counts.ListSamples), null);
+        into.Latency($"GET /api/sites/{{id}} ({stored})", counts.ReadSamples,
+            await ReadLatency.MeasureAsync(host, $"/api/sites/{busiest}", counts.ReadSamples), 5);
+        into.Latency($"GET /api/sites/{{id}}/threat?at= ({stored})", counts.ReadSamples,
+            await ReadLatency.MeasureAsync(host, $"/api/sites/{busiest}/threat?at={asOf}", counts.ReadSamples), null);
+        foreach (var length in SeededHistory.StreamLengths)
+        {
+            into.Latency($"GET /api/sites/{{id}}?asOf= on a {length:N0}-event stream ({stored})", counts.AsOfSamples,
+                await ReadLatency.MeasureAsync(host, $"/api/sites/{history.SiteWithStreamOf[length]}?asOf={asOf}", counts.AsOfSamples),
+                length == SeededHistory.StreamLengths[^1] ? 10 : null);
+        }
+
+        // The worst case of asOf: the stream lies as far past its newest history snapshot as it ever does (ADR 0021).
+        var worst = SeededHistory.AsOfWorstCase;
+        into.Latency(
+            $"GET /api/sites/{{id}}?asOf= worst case: a {worst:N0}-event stream, {SeededHistory.PastNewestSnapshot(worst):N0} events past its newest history snapshot ({stored})",
+            counts.AsOfSamples,
+            await ReadLatency.MeasureAsync(host, $"/api/sites/{history.SiteWithStreamOf[worst]}?asOf={asOf}", counts.AsOfSamples), 10);
+    }
+
     if (profile)
     {
         // --commands=N: longer streams, to see how a command's cost grows with its base's history.
@@ -42,17 +71,36 @@ try
         return 0;
     }
 
-    if (onlyRebuild)
+    if (onlyRebuild || onlyReads)
     {
-        // The raw read-and-fold and the rebuild alone, alternated --pairs=N times (1 by default) on each history size of
-        // the mode (--events=N for one size of your own), so a change to the rebuild is measured against the raw fold in
-        // the same minutes; printed, not written to the document.
+        // --only=rebuild: the raw read-and-fold and the rebuild alone, alternated --pairs=N times (1 by default) on each
+        // history size of the mode (--events=N for one size of your own), so a change to the rebuild is measured against
+        // the raw fold in the same minutes. --only=reads: the site reads of section 4 on each history, --pairs=N rounds.
+        // Printed, not written to the document.
         int Asked(string name) => args.Select(a => a.StartsWith(name, StringComparison.Ordinal) ? int.Parse(a[name.Length..], invariant) : 0).Max();
         var pairs = Math.Max(1, Asked("--pairs="));
         IReadOnlyList<int> sizes = Asked("--events=") is > 0 and var events ? [events] : counts.HistorySizes;
         foreach (var size in sizes)
         {
-            await Replay.PairsAsync(await FreshDatabaseAsync(), server.DataDirectory, counts.Sites, size, pairs, figures);
+            if (onlyRebuild)
+            {
+                await Replay.PairsAsync(await FreshDatabaseAsync(), server.DataDirectory, counts.Sites, size, pairs, figures);
+                continue;
+            }
+
+            var connectionString = await FreshDatabaseAsync();
+            await using var host = await HttpHost.StartAsync(connectionString);
+            var history = await SeededHistory.SeedAsync(host.Services.GetRequiredService<IDocumentStore>(), counts.Sites, size);
+            for (var round = 1; round <= pairs; round++)
+            {
+                var reads = new Figures();
+                await SiteReadsAsync(host, history, reads);
+                foreach (var row in reads.Rows)
+                {
+                    // Plain lines: the names are long and the output is usually a pipe 80 columns wide.
+                    Console.WriteLine($"round {round}: {row.Name}: {row.Result}");
+                }
+            }
         }
 
         AnsiConsole.MarkupLine($"Load average {Machine.LoadAverage()} (it was {loadBefore} at the start)");
@@ -124,28 +172,7 @@ try
         figures.Memory($"Peak working set: raw read and fold of {history.Events:N0} events", fold.Memory);
         figures.Memory($"Peak working set: rebuild of {history.Events:N0} events", rebuild.Memory);
 
-        var stored = $"{counts.Sites:N0} sites, {history.Events:N0} events";
-        var busiest = history.SiteWithStreamOf[SeededHistory.StreamLengths[^1]];
-        var asOf = "2016-01-01T00:00:00Z";
-        figures.Latency($"GET /api/sites ({stored})", counts.ListSamples,
-            await ReadLatency.MeasureAsync(host, "/api/sites", counts.ListSamples), null);
-        figures.Latency($"GET /api/sites/{{id}} ({stored})", counts.ReadSamples,
-            await ReadLatency.MeasureAsync(host, $"/api/sites/{busiest}", counts.ReadSamples), 5);
-        figures.Latency($"GET /api/sites/{{id}}/threat?at= ({stored})", counts.ReadSamples,
-            await ReadLatency.MeasureAsync(host, $"/api/sites/{busiest}/threat?at={asOf}", counts.ReadSamples), null);
-        foreach (var length in SeededHistory.StreamLengths)
-        {
-            figures.Latency($"GET /api/sites/{{id}}?asOf= on a {length:N0}-event stream ({stored})", counts.AsOfSamples,
-                await ReadLatency.MeasureAsync(host, $"/api/sites/{history.SiteWithStreamOf[length]}?asOf={asOf}", counts.AsOfSamples),
-                length == SeededHistory.StreamLengths[^1] ? 10 : null);
-        }
-
-        // The worst case of asOf: the stream lies as far past its newest history snapshot as it ever does (ADR 0021).
-        var worst = SeededHistory.AsOfWorstCase;
-        figures.Latency(
-            $"GET /api/sites/{{id}}?asOf= worst case: a {worst:N0}-event stream, {SeededHistory.PastNewestSnapshot(worst):N0} events past its newest history snapshot ({stored})",
-            counts.AsOfSamples,
-            await ReadLatency.MeasureAsync(host, $"/api/sites/{history.SiteWithStreamOf[worst]}?asOf={asOf}", counts.AsOfSamples), 10);
+        await SiteReadsAsync(host, history, figures);
     }
 
     foreach (var (rows, memory) in imports)
