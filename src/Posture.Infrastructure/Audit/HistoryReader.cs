@@ -50,8 +50,7 @@ public sealed class HistoryReader(ThreatOptions options)
     public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, Instant? knownAt, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        var places = await SiteReader.PlacesAsync(session, cancellation).ConfigureAwait(false);
-        var near = new SiteReader(options).Near(places, [siteId]).ToList();
+        var near = await new SiteReader(options).NearAsync(session, siteId, cancellation).ConfigureAwait(false);
         if (near.Count == 0)
         {
             return null;

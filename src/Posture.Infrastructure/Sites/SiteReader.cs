@@ -32,25 +32,44 @@ public sealed class SiteReader(ThreatOptions options)
         return await SnapshotAsync(session, sites, incidents, cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>One site and its neighbours within the nearby radius, or null when the site is unknown.</summary>
-    public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, CancellationToken cancellation) =>
-        await AroundAsync(session, siteId, await PlacesAsync(session, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
+    /// <summary>
+    /// One site and its neighbours within the nearby radius, or null when the site is unknown: the sites near it and the
+    /// ids and versions of their incidents are found in one statement (<see cref="NearbySites"/>); then the sites' whole
+    /// documents, the incidents this reader does not already hold at those versions (<see cref="IncidentRows"/>) and
+    /// the organisations' names are read together, in one more round trip.
+    /// </summary>
+    public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var candidates = await NearbySites.AroundAsync(session, siteId, Options.NearbyRadiusKm, listIncidents: true, cancellation).ConfigureAwait(false);
+        var ids = Near(candidates.Places, [siteId]).ToArray();
+        return ids.Length == 0 ? null : await AroundAsync(session, ids, candidates.IncidentsOf(ids), cancellation).ConfigureAwait(false);
+    }
 
     /// <summary>
-    /// The same, from positions already read: the ids and versions of the incidents of the few sites near it are listed
-    /// first; then the sites' whole documents, the incidents this reader does not already hold at those versions
-    /// (<see cref="IncidentRows"/>) and the organisations' names are read together, in one more round trip.
+    /// The same, from every site's position already read (<see cref="PlacesAsync"/>, for callers that read many sites):
+    /// the ids and versions of the incidents of the few sites near it are listed first, then the rest is read as above.
     /// </summary>
     public async Task<SiteSnapshot?> AroundAsync(IQuerySession session, Guid siteId, IReadOnlyList<SitePlace> places, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
         var ids = Near(places, [siteId]).ToArray();
-        if (ids.Length == 0)
-        {
-            return null;
-        }
+        return ids.Length == 0
+            ? null
+            : await AroundAsync(session, ids, await IncidentRows.ListAsync(session, ids, cancellation).ConfigureAwait(false), cancellation).ConfigureAwait(false);
+    }
 
-        var listed = await IncidentRows.ListAsync(session, ids, cancellation).ConfigureAwait(false);
+    /// <summary>The ids of the known sites within the nearby radius of <paramref name="siteId"/>, itself included; none when it is unknown.</summary>
+    public async Task<IReadOnlyList<Guid>> NearAsync(IQuerySession session, Guid siteId, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var candidates = await NearbySites.AroundAsync(session, siteId, Options.NearbyRadiusKm, listIncidents: false, cancellation).ConfigureAwait(false);
+        return Near(candidates.Places, [siteId]).ToList();
+    }
+
+    private async Task<SiteSnapshot> AroundAsync(
+        IQuerySession session, Guid[] ids, IReadOnlyList<(Guid Id, uint Version)> listed, CancellationToken cancellation)
+    {
         var missing = _incidents.Missing(listed);
         var batch = session.CreateBatchQuery();
         var near = batch.LoadMany<SitePosture>().ById(ids);
