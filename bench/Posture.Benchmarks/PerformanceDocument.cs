@@ -50,12 +50,17 @@ internal static class PerformanceDocument
         Line(string.Create(CultureInfo.InvariantCulture, $"  ts timestamptz default now(), unique(stream, version))`, payload the JSON of a serialized RecordIncident ({Workload.Payload.Length} bytes):"));
         Line("  one row per transaction (prepared INSERT, autocommit) from 1, 4 and 16 connections each writing its own stream;");
         Line("  a multi-row INSERT of 1,000 rows per transaction; binary COPY of all rows in one transaction.");
+        Line("- **Plain Marten** (for reference, no target): Marten 9 at its defaults, as the issue's reference program used it, with");
+        Line("  no aggregate read, decision, read model, bus or outbox: the same report appended as an event, one per SaveChanges");
+        Line("  from 1, 4 and 16 clients each on its own stream, and 1,000 per SaveChanges from one client. It shows how much of");
+        Line("  the raw limit the stack itself reaches on this machine, in the same run.");
         Line("- **Bus**: a host composed as the CLI composes it (`AddPostureCore`, `UseWolverine(PostureServices.ConfigureBus)`, periodic");
         Line("  reassessment off), a base registered per client, a warm-up, then RecordIncident commands sent with `Callers.SendCommandAsync`");
         Line("  and awaited one after another by each of 1, 4 or 16 concurrent clients, each on its own base. A command loads the base's");
         Line("  decision snapshot, decides, and in one transaction appends its event, updates the snapshot and the inline read models");
-        Line("  (site, incident log) and stores the cascaded ReassessThreat in the durable outbox; the figure counts a command when its");
-        Line("  outcome returns, while the reassessments (each reading the site's incidents) run alongside on the same cores.");
+        Line("  (site, incident log, running threat sum) and stores the cascaded ThreatInputsChanged in the durable inbox, batched");
+        Line("  into reassessments (ADR 0031); the figure counts a command when its outcome returns, while the reassessments run");
+        Line("  alongside on the same cores.");
         Line("- **HTTP**: the HTTP host composed as `Program.cs` composes it (`PostureApi.CreateBuilderAsync` + `MapPosture`) on Kestrel on");
         Line("  a loopback port, started with `--Posture:Auth:Mode=Development --Posture:Limits:WritesPerMinute=1000000`; clients post");
         Line("  `POST /api/bases/{id}/attacks` over real sockets, the same report as the bus's commands.");
@@ -105,8 +110,9 @@ internal static class PerformanceDocument
         }
 
         Line();
-        Line("Each bus and HTTP figure is divided by the raw one-row-per-transaction figure at the same concurrency, the import and");
-        Line("the Marten append by the raw batched INSERT, the rebuild by the raw read-and-fold. Counts for rows and commands are");
+        Line("Each bus, HTTP and plain-Marten one-event figure is divided by the raw one-row-per-transaction figure at the same");
+        Line("concurrency, the import and the Marten appends of 1,000 events by the raw batched INSERT, the rebuild by the raw");
+        Line("read-and-fold. Counts for rows and commands are");
         Line("per measurement (warm-up excluded); for latencies, the number of requests timed.");
         Line();
         Line("## Reproduce");

@@ -130,6 +130,16 @@ try
         await RawPostgres.BatchedInsertAsync(await RawDatabaseAsync(), counts.RawBulk, 1000));
     figures.Rate(Section.Limit, "Raw: binary COPY", counts.RawBulk, await RawPostgres.BinaryCopyAsync(await RawDatabaseAsync(), counts.RawBulk));
 
+    // The stack's own floor, for reference (no target): plain Marten, one event per SaveChanges and 1,000.
+    foreach (var clients in Counts.Clients)
+    {
+        figures.Rate(Section.Limit, $"Plain Marten (for reference): one event per SaveChanges, {Clients(clients)}", counts.RawOneRow / 4,
+            await PlainMarten.OneEventPerSaveChangesAsync(await FreshDatabaseAsync(), counts.RawOneRow / 4, clients), rawOneRow[clients]);
+    }
+
+    figures.Rate(Section.Limit, "Plain Marten (for reference): 1,000 events per SaveChanges", counts.RawBulk / 2,
+        await PlainMarten.BatchedAsync(await FreshDatabaseAsync(), counts.RawBulk / 2, 1000), rawBatched);
+
     // 2. The write path.
     foreach (var clients in Counts.Clients)
     {
