@@ -36,8 +36,11 @@ public static class BaseDecider
     /// <summary>
     /// Records a new incident. <paramref name="known"/> is what the base's history says of the incident the command
     /// names (null when it has none): one already recorded there, retracted or not, is not recorded again.
+    /// <paramref name="recordedAtBase"/> is the other base that holds the incident's id now, if one does: an incident
+    /// happens at one base, and an id already used at another is refused rather than recorded twice (the incident log
+    /// and the threat of either base could not tell the two apart).
     /// </summary>
-    public static Decision Decide(RecordIncident command, Base? state, IncidentRecord? known, Instant now)
+    public static Decision Decide(RecordIncident command, Base? state, IncidentRecord? known, Instant now, Guid? recordedAtBase = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         var checks = command.Report.Check(now, new FieldChecks()
@@ -58,6 +61,11 @@ public static class BaseDecider
             return Rejection.Conflict($"incident {command.IncidentId} is already recorded at {state.Name}");
         }
 
+        if (recordedAtBase is { } other && other != command.BaseId)
+        {
+            return RecordedElsewhere(command.IncidentId, other);
+        }
+
         var report = command.Report.Normalised();
         return Decision.Accept(command.Kind switch
         {
@@ -75,10 +83,12 @@ public static class BaseDecider
     /// batch) with the same kind and report is an accepted decision with no events: a repeat records nothing. One
     /// recorded with other values is refused as a conflict. <paramref name="known"/> holds what the base's history says
     /// of the batch's incidents it has (the handler reads them; the state keeps none): a repeat is compared with the
-    /// report the incident was first recorded with.
+    /// report the incident was first recorded with. <paramref name="recordedElsewhere"/> names, for incidents whose id
+    /// another base holds, that base: such a row is refused, as a single <see cref="RecordIncident"/> is.
     /// </summary>
     public static IncidentBatchDecision Decide(
-        RecordIncidents command, Base? state, IReadOnlyDictionary<Guid, IncidentRecord> known, Instant now)
+        RecordIncidents command, Base? state, IReadOnlyDictionary<Guid, IncidentRecord> known, Instant now,
+        IReadOnlyDictionary<Guid, Guid>? recordedElsewhere = null)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(known);
@@ -106,7 +116,8 @@ public static class BaseDecider
                 continue;
             }
 
-            var decision = Decide(row, state, null, now);
+            var decision = Decide(row, state, null, now,
+                recordedElsewhere is not null && recordedElsewhere.TryGetValue(row.IncidentId, out var other) ? other : null);
             if (decision.IsAccepted)
             {
                 added[row.IncidentId] = (row.Kind, ((IIncidentOccurred)decision.Events[0]).Report);
@@ -222,6 +233,9 @@ public static class BaseDecider
         : Rejection.NotFound($"no incident {incidentId} is recorded at {state.Name}");
 
     /// <summary>The record given for a command, which must be the record of the incident the command names.</summary>
+    private static Rejection RecordedElsewhere(Guid incidentId, Guid otherBase) =>
+        Rejection.Conflict($"incident {incidentId} is already recorded at another base ({otherBase}); an incident id names one incident at one base");
+
     private static IncidentRecord? Named(IncidentRecord? known, Guid incidentId) =>
         known is null || known.IncidentId == incidentId ? known
         : throw new ArgumentException($"the record given is of incident {known.IncidentId}, not of {incidentId} the command names", nameof(known));

@@ -21,7 +21,9 @@ public static class BaseCommandHandler
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         RecordIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
         Reassessed(await session.DecideOnIncidentsAsync(command.BaseId, [command.IncidentId], context, clock,
-            (state, known, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident recorded");
+            (state, known, elsewhere, now) => BaseDecider.Decide(
+                command, state, known.GetValueOrDefault(command.IncidentId), now, elsewhere.TryGetValue(command.IncidentId, out var other) ? other : null),
+            cancellation), "incident recorded");
 
     /// <summary>
     /// A batch of incidents at one base (an import's): decided row by row on the base (a repeat compared with the
@@ -31,9 +33,9 @@ public static class BaseCommandHandler
         RecordIncidents command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation)
     {
         IncidentBatchDecision? batch = null;
-        var outcome = await session.DecideOnIncidentsAsync(command.BaseId, [.. command.Incidents.Select(i => i.IncidentId)], context, clock, (state, known, now) =>
+        var outcome = await session.DecideOnIncidentsAsync(command.BaseId, [.. command.Incidents.Select(i => i.IncidentId)], context, clock, (state, known, elsewhere, now) =>
         {
-            batch = BaseDecider.Decide(command, state, known, now);
+            batch = BaseDecider.Decide(command, state, known, now, elsewhere);
             return batch.Combined;
         }, cancellation);
         var (reassessed, messages) = Reassessed(outcome, "incidents recorded");
@@ -49,12 +51,12 @@ public static class BaseCommandHandler
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         CorrectIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
         Reassessed(await session.DecideOnIncidentsAsync(command.BaseId, [command.IncidentId], context, clock,
-            (state, known, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident corrected");
+            (state, known, _, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident corrected");
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         RetractIncident command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>
         Reassessed(await session.DecideOnIncidentsAsync(command.BaseId, [command.IncidentId], context, clock,
-            (state, known, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident retracted");
+            (state, known, _, now) => BaseDecider.Decide(command, state, known.GetValueOrDefault(command.IncidentId), now), cancellation), "incident retracted");
 
     public static async Task<(CommandOutcome, OutgoingMessages)> Handle(
         AssessThreat command, IDocumentSession session, IMessageContext context, IClock clock, CancellationToken cancellation) =>

@@ -6,6 +6,7 @@ using Marten.Services.BatchQuerying;
 using NodaTime;
 using Posture.Domain.Bases;
 using Posture.Domain.Common;
+using Posture.Domain.Incidents;
 using Posture.Infrastructure.Bus;
 using Posture.Infrastructure.Marten;
 using Wolverine;
@@ -56,17 +57,32 @@ public static class IncidentRecords
     /// <see cref="StreamDecisions.DecideAsync{T}(IDocumentSession, Guid, IMessageContext, IClock, Func{T, Instant, Decision}, CancellationToken)"/>
     /// for a command on a base that names incidents: the records of <paramref name="incidentIds"/> are read with the
     /// base's state, in one round trip, and given to <paramref name="decide"/> (an incident the base's history does not
-    /// have has no entry).
+    /// have has no entry), with the other bases that hold any of those ids now (<see cref="HeldElsewhere"/>).
     /// </summary>
     public static Task<CommandOutcome> DecideOnIncidentsAsync(
         this IDocumentSession session, Guid baseId, IReadOnlyCollection<Guid> incidentIds, IMessageContext context, IClock clock,
-        Func<Base?, IReadOnlyDictionary<Guid, IncidentRecord>, Instant, Decision> decide, CancellationToken cancellation)
+        Func<Base?, IReadOnlyDictionary<Guid, IncidentRecord>, IReadOnlyDictionary<Guid, Guid>, Instant, Decision> decide, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(decide);
-        return session.DecideAsync<Base, IReadOnlyList<IEvent>>(
-            baseId, context, clock, batch => batch.IncidentEvents(baseId, incidentIds), (state, events, version, now) => decide(state, AsOf(events, version), now),
+        return session.DecideAsync<Base, (IReadOnlyList<IEvent> Events, IReadOnlyList<IncidentLogEntry> Rows)>(
+            baseId, context, clock, batch => BothAsync(batch.IncidentEvents(baseId, incidentIds), batch.LoadMany<IncidentLogEntry>().ById([.. incidentIds.Distinct()])),
+            (state, read, version, now) => decide(state, AsOf(read.Events, version), HeldElsewhere(baseId, read.Rows ?? []), now),
             cancellation);
     }
+
+    /// <summary>
+    /// Which of these incident-log rows another base than <paramref name="baseId"/> holds: incident id to that base. The
+    /// log has one row per incident id (its key), so an id recorded at one base and then at another would leave the
+    /// second base's incident out of the log and out of its threat: the decider refuses it instead. (A retracted
+    /// incident's row is gone, so its id is free again.) Two bases recording one new id at once both find it free; the
+    /// second commit's insert of the row fails as a lost race, and its retry finds the first base's row.
+    /// </summary>
+    public static IReadOnlyDictionary<Guid, Guid> HeldElsewhere(Guid baseId, IEnumerable<IncidentLogEntry> rows) =>
+        rows.Where(r => r.SiteId != baseId).ToDictionary(r => r.Id, r => r.SiteId);
+
+    private static async Task<(IReadOnlyList<IEvent>, IReadOnlyList<IncidentLogEntry>)> BothAsync(
+        Task<IReadOnlyList<IEvent>> events, Task<IReadOnlyList<IncidentLogEntry>> rows) =>
+        (await events.ConfigureAwait(false), await rows.ConfigureAwait(false));
 
     /// <summary>The same read by itself: the records of <paramref name="incidentIds"/> at <paramref name="baseId"/> as of <paramref name="version"/>.</summary>
     public static async Task<IReadOnlyDictionary<Guid, IncidentRecord>> ReadAsync(

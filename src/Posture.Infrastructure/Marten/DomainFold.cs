@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using JasperFx;
 using JasperFx.Events;
 using Marten.Events.Aggregation;
 using Marten;
@@ -119,6 +120,7 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
     private readonly Func<TDocument?, object, TDocument?> _evolve;
     private readonly Func<TDocument, Guid> _id;
     private readonly List<(EventTypes Types, Func<object, Guid> RowId)> _routes = [];
+    private Func<TDocument, object, bool> _heldByAnother = (_, _) => false;
 
     /// <param name="evolve">The domain's fold.</param>
     /// <param name="id">A row's id (what the routes name).</param>
@@ -134,6 +136,19 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
         var types = new EventTypes();
         types.Add(typeof(TEvent));
         _routes.Add((types, e => rowId((TEvent)e)));
+        return this;
+    }
+
+    /// <summary>
+    /// Names the stored rows a command's event may not land on because another stream holds them (an incident id
+    /// another base recorded). The command's decision found the row absent or its own, so meeting it held by another
+    /// here means another commit got there in between: the command lost a race and is retried whole
+    /// (<c>StorageConflicts</c>), and its retry is decided on the row as it now is. Only commands check this; a rebuild
+    /// folds what history holds.
+    /// </summary>
+    public DomainMultiFold<TDocument> HeldByAnother(Func<TDocument, object, bool> heldByAnother)
+    {
+        _heldByAnother = heldByAnother;
         return this;
     }
 
@@ -171,6 +186,11 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
             var after = new Dictionary<Guid, TDocument?>(before.Count);
             foreach (var (row, data) in routed)
             {
+                if (!after.ContainsKey(row) && before.GetValueOrDefault(row) is { } held && _heldByAnother(held, data))
+                {
+                    throw new ConcurrencyException($"{typeof(TDocument).Name} {row} was written by another stream after this command read it", null);
+                }
+
                 after[row] = _evolve(after.TryGetValue(row, out var folded) ? folded : before.GetValueOrDefault(row), data);
             }
 
@@ -179,7 +199,7 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
                 var was = before.GetValueOrDefault(row);
                 if (ReferenceEquals(document, was))
                 {
-                    // (A fold that leaves a row as it was, an incident id another base already recorded say, writes nothing.)
+                    // (A fold that leaves a row as it was writes nothing.)
                     continue;
                 }
 

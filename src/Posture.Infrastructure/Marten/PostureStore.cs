@@ -116,6 +116,9 @@ public static class PostureStore
                 .Route<MissionExpanded>(e => e.MissionId)
                 .Route<MissionReduced>(e => e.MissionId),
             new DomainMultiFold<IncidentLogEntry>(IncidentLogEntry.Evolve, i => i.Id)
+                // An incident id another base holds is refused by the decision (IncidentRecords.HeldElsewhere); one
+                // recorded there between the decision and the commit makes the command a lost race.
+                .HeldByAnother((row, e) => e is IIncidentOccurred occurred && row.SiteId != occurred.BaseId)
                 .Route<IIncidentOccurred>(e => e.IncidentId)
                 .Route<IncidentCorrected>(e => e.IncidentId)
                 .Route<IncidentRetracted>(e => e.IncidentId),

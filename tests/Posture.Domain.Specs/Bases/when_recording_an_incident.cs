@@ -115,4 +115,15 @@ public sealed class when_recording_an_incident : BaseSpecs
         ThenConflict(BaseDecider.Decide(Record(), Given(BaladRegistered), recorded, Now), "already recorded");
         ThenEvents(BaseDecider.Decide(Record(), Given(BaladRegistered, SeedAttack), null, Now), SeedAttack);
     }
+
+    [Fact]
+    public void an_id_another_base_holds_is_refused_as_a_conflict_naming_that_base()
+    {
+        var erbil = Guid.NewGuid();
+        var rejection = ThenRefused(BaseDecider.Decide(Record(), Given(BaladRegistered), null, Now, recordedAtBase: erbil), RejectionKind.Conflict);
+
+        rejection.Reason.ShouldContain("another base");
+        rejection.Reason.ShouldContain(erbil.ToString());
+        ThenEvents(BaseDecider.Decide(Record(), Given(BaladRegistered), null, Now, recordedAtBase: Balad), SeedAttack);
+    }
 }

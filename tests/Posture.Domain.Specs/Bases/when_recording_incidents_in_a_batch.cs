@@ -115,4 +115,20 @@ public sealed class when_recording_incidents_in_a_batch : BaseSpecs
         ThenEvents(batch.Rows[0]);
         batch.Combined.Events.Cast<IIncidentOccurred>().Single().IncidentId.ShouldBe(Second);
     }
+
+    [Fact]
+    public void a_row_whose_id_another_base_holds_is_refused_alone()
+    {
+        var erbil = Guid.NewGuid();
+
+        var batch = BaseDecider.Decide(
+            new RecordIncidents(Balad, [Row(SeedIncident), Row(Second), Row(Third)]), Given(BaladRegistered), NoneRecorded, Now,
+            new Dictionary<Guid, Guid> { [Second] = erbil });
+
+        batch.Rows[0].Events.Count.ShouldBe(1);
+        batch.Rows[1].Rejection.ShouldNotBeNull().Kind.ShouldBe(RejectionKind.Conflict);
+        batch.Rows[1].Rejection!.Reason.ShouldContain(erbil.ToString());
+        batch.Rows[2].Events.Count.ShouldBe(1);
+        batch.Combined.Events.Count.ShouldBe(2);
+    }
 }
