@@ -271,8 +271,9 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
             case { Rejection: null }:
                 tally.AlreadyImported++;
                 return null;
-            // Within a batch the only conflict is an incident id recorded before with other values.
-            case { Rejection.Kind: RejectionKind.Conflict }:
+            // Within a batch a conflict is an incident id recorded before with other values, or (naming the field) one
+            // another site holds, which the default below reports in the domain's words.
+            case { Rejection: { Kind: RejectionKind.Conflict, Problems.Count: 0 } }:
                 return new RejectedRow(candidate.Id,
                     "imported before with other values (ACLED revised the event?); a revision is a correction, which import does not make");
             default:

@@ -233,8 +233,11 @@ public static class BaseDecider
         : Rejection.NotFound($"no incident {incidentId} is recorded at {state.Name}");
 
     /// <summary>The record given for a command, which must be the record of the incident the command names.</summary>
+    /// <summary>A conflict on the incident id itself, so it names the field (which also tells it from a repeat with other values).</summary>
     private static Rejection RecordedElsewhere(Guid incidentId, Guid otherBase) =>
-        Rejection.Conflict($"incident {incidentId} is already recorded at another base ({otherBase}); an incident id names one incident at one base");
+        new(RejectionKind.Conflict,
+            $"incident {incidentId} is already recorded at another base ({otherBase}); an incident id names one incident at one base",
+            [new FieldProblem("incidentId", $"is already recorded at another base ({otherBase})")]);
 
     private static IncidentRecord? Named(IncidentRecord? known, Guid incidentId) =>
         known is null || known.IncidentId == incidentId ? known

@@ -86,6 +86,10 @@ public static class IncidentImportHandler
         // transaction's snapshot fails the lock with 40001, a lost race (StorageConflicts): the batch is retried.
         var sites = await documents.LoadAsync<SitePosture>(connection, siteIds, cancellation, locked: true).ConfigureAwait(false);
         var sums = await documents.LoadAsync<SiteThreatSum>(connection, siteIds, cancellation).ConfigureAwait(false);
+        // The incident log's rows of every id the batch names: an id another base holds is refused row by row, as a
+        // command refuses it (IncidentRecords.HeldElsewhere); the rows the new incidents fold onto are these.
+        var logRows = await documents.LoadAsync<IncidentLogEntry>(
+            connection, [.. command.Sites.SelectMany(s => s.Incidents.Select(i => i.IncidentId)).Distinct()], cancellation).ConfigureAwait(false);
         var threat = PostureStore.ThreatSumsOf(session.DocumentStore).Threat;
         var now = clock.GetCurrentInstant();
 
@@ -106,7 +110,10 @@ public static class IncidentImportHandler
                 state = await session.Events.AggregateStreamAsync<Base>(batch.BaseId, token: cancellation).ConfigureAwait(false);
             }
 
-            var decision = BaseDecider.Decide(batch, state, IncidentRecords.AsOf(await incidentEvents[batch.BaseId].ConfigureAwait(false), version), now);
+            var elsewhere = IncidentRecords.HeldElsewhere(
+                batch.BaseId, batch.Incidents.Select(i => logRows.GetValueOrDefault(i.IncidentId)?.Document).OfType<IncidentLogEntry>().DistinctBy(e => e.Id));
+            var decision = BaseDecider.Decide(
+                batch, state, IncidentRecords.AsOf(await incidentEvents[batch.BaseId].ConfigureAwait(false), version), now, elsewhere);
             var combined = decision.Combined;
             var outcome = combined.Rejection is { } refused
                 ? CommandOutcome.Refused(batch.BaseId, refused)
@@ -142,7 +149,7 @@ public static class IncidentImportHandler
             await documents.UpsertAsync(connection, snapshots, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, siteRows, cancellation).ConfigureAwait(false);
             await documents.UpsertAsync(connection, sumRows, cancellation).ConfigureAwait(false);
-            var (stored, added) = await IncidentRowsAsync(connection, documents, newIncidents, cancellation).ConfigureAwait(false);
+            var (stored, added) = IncidentRows(logRows, newIncidents);
             await documents.UpsertAsync(connection, stored, cancellation).ConfigureAwait(false);
             await documents.InsertAsync(connection, added, cancellation).ConfigureAwait(false);
         }
@@ -157,15 +164,13 @@ public static class IncidentImportHandler
     }
 
     /// <summary>
-    /// The incident-log rows the new incidents make: folded onto the rows already stored under their ids (an id another
-    /// base already recorded keeps its row, as the inline projection keeps it), each revision one more than before;
-    /// those stored already apart from the new ones, which are inserted without <c>on conflict</c>.
+    /// The incident-log rows the new incidents make: folded onto the rows already stored under their ids (read before
+    /// the decision, in this transaction's snapshot), each revision one more than before; those stored already apart
+    /// from the new ones, which are inserted without <c>on conflict</c>.
     /// </summary>
-    private static async Task<(List<(Guid, IncidentLogEntry, long)> Stored, List<(Guid, IncidentLogEntry, long)> Added)> IncidentRowsAsync(
-        NpgsqlConnection connection, BulkDocuments documents, List<IIncidentOccurred> incidents, CancellationToken cancellation)
+    private static (List<(Guid, IncidentLogEntry, long)> Stored, List<(Guid, IncidentLogEntry, long)> Added) IncidentRows(
+        Dictionary<Guid, StoredDocument<IncidentLogEntry>> stored, List<IIncidentOccurred> incidents)
     {
-        var stored = await documents.LoadAsync<IncidentLogEntry>(connection, [.. incidents.Select(i => i.IncidentId).Distinct()], cancellation)
-            .ConfigureAwait(false);
         var rows = new Dictionary<Guid, (IncidentLogEntry? Entry, long Revision)>();
         foreach (var incident in incidents)
         {

@@ -124,6 +124,7 @@ public sealed class when_recording_an_incident : BaseSpecs
 
         rejection.Reason.ShouldContain("another base");
         rejection.Reason.ShouldContain(erbil.ToString());
+        rejection.Problems.Single().Field.ShouldBe("incidentId");
         ThenEvents(BaseDecider.Decide(Record(), Given(BaladRegistered), null, Now, recordedAtBase: Balad), SeedAttack);
     }
 }

@@ -138,6 +138,25 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         }
     }
 
+    [Fact]
+    public async Task a_row_imported_before_at_another_site_is_rejected_naming_that_site_and_records_nothing()
+    {
+        // IRQ90001 was imported at Erbil; the same event placed at Balad (as a later export, or a site registered nearer,
+        // could place it) would put one incident id at two bases.
+        var configuration = await SitesRegisteredAsync();
+        (await CliRun.RunAsync(configuration, "import", Sample)).ExitCode.ShouldBe(1);
+        var before = await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!);
+        var sample = await File.ReadAllLinesAsync(Sample);
+
+        var run = await ImportLinesAsync(configuration, [sample[0], sample[1].Replace("36.2370,43.9630", "33.9400,44.3600", StringComparison.Ordinal)]);
+
+        run.ExitCode.ShouldBe(1);
+        run.Output.ShouldContain("imported 0, already imported 0, skipped 0, rejected 1");
+        run.Output.ShouldContain("line 2 (IRQ90001): refused at Balad");
+        run.Output.ShouldContain($"another base ({Erbil})");
+        (await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!)).ShouldBe(before);
+    }
+
     /// <summary>Imports <paramref name="lines"/> (a header and rows) from a file of their own, deleted afterwards.</summary>
     private static async Task<CliRun> ImportLinesAsync(Dictionary<string, string?> configuration, IEnumerable<string> lines)
     {
