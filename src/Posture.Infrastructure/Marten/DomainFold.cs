@@ -143,8 +143,9 @@ public sealed class DomainMultiFold<TDocument> : IDomainFold, IInlineFold where 
     /// Names the stored rows a command's event may not land on because another stream holds them (an incident id
     /// another base recorded). The command's decision found the row absent or its own, so meeting it held by another
     /// here means another commit got there in between: the command lost a race and is retried whole
-    /// (<c>StorageConflicts</c>), and its retry is decided on the row as it now is. Only commands check this; a rebuild
-    /// folds what history holds.
+    /// (<c>StorageConflicts</c>), and its retry is decided on the row as it now is. Every append through the store's
+    /// inline projections is checked (the commands'; the import writes its rows itself and checks in its snapshot); a
+    /// rebuild folds what history holds.
     /// </summary>
     public DomainMultiFold<TDocument> HeldByAnother(Func<TDocument, object, bool> heldByAnother)
     {

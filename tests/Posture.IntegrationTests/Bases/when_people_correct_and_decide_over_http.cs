@@ -60,10 +60,14 @@ public sealed class when_people_correct_and_decide_over_http(PostureHost host) :
     [Fact]
     public async Task the_same_incident_id_at_another_base_is_corrected_from_that_bases_report()
     {
+        // An id another base holds is refused (ADR 0035); once Balad retracts it, it is free, and Balad's history still
+        // has it: the correction at the other base must read that base's report, not Balad's.
         var elsewhere = Guid.Parse("0b1ad000-0000-4000-8000-0000000000e2");
         await Host.Alba.PostAsync("/api/bases", Requests.BaladBody(elsewhere), 201);
         var attack = Requests.SeedAttackBody(Incident);
         attack["rounds"] = 9;
+        await Host.Alba.PostAsync($"/api/bases/{elsewhere}/attacks", attack, 409);
+        await Host.Alba.PostAsync($"{IncidentUrl}/retractions", new { reason = "reported at the wrong base" }, 200);
         await Host.Alba.PostAsync($"/api/bases/{elsewhere}/attacks", attack, 201);
 
         await Host.Alba.PostAsync($"/api/bases/{elsewhere}/incidents/{Incident}/corrections", new { injured = 4, reason = "revised" }, 200);

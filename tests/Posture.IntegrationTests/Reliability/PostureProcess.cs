@@ -47,6 +47,22 @@ public sealed class PostureProcess : IAsyncDisposable
     /// </summary>
     public static async Task<PostureProcess> StartAsync(string connectionString, CancellationToken cancellation)
     {
+        // The port is free when picked but not held: another process (an outgoing connection's ephemeral port, say) can
+        // take it before the host binds it. Then the host exits at once, and it is started again on another port.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(connectionString, cancellation);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<PostureProcess> StartOnFreePortAsync(string connectionString, CancellationToken cancellation)
+    {
         var api = Path.Combine(AppContext.BaseDirectory, "Posture.Api.dll");
         File.Exists(api).ShouldBeTrue($"{api} should be built next to the tests (the test project references Posture.Api)");
         var port = FreeLoopbackPort();
