@@ -161,21 +161,21 @@ public sealed class ProjectionRebuild
         // the old tables' place in the swap's one transaction at the end, and until then nobody reads them.
         await using var writes = store.Storage.Database.CreateConnection(ConnectionUsage.ReadWrite);
         await writes.OpenAsync(cancellation).ConfigureAwait(false);
-        var staged = new DocumentStaging[folds.Count];
-        for (var i = 0; i < folds.Count; i++)
-        {
-            staged[i] = await DocumentStaging.StageAsync(store, writes, folds[i].DocumentType, i, timeout, cancellation).ConfigureAwait(false);
-        }
-
         var rebuild = new ProjectionRebuild(folds, holding);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var writing = rebuild.WriteAsync(staged, stop);
+        // The fresh tables are made on the writer's connection while the first events are read and folded on another:
+        // nothing is written into them before the first rows are written early, or the pass ends.
+        var staging = StageAsync(store, writes, folds, timeout, stop.Token);
+        var writing = rebuild.WriteAsync(staging, stop);
         var folding = rebuild.FoldAllAsync(store, reading, timeout, stop);
         using (var connections = new StagingConnections(store, Finishing))
         {
-            // Everything ended (a failure, if any, thrown) before the swap, or before the fresh tables are dropped.
-            await Task.WhenAll(folding, writing, rebuild.FinishAsync(staged, folding, writing, connections, cancellation)).ConfigureAwait(false);
+            // Everything ended (a failure, if any, thrown) before the swap, or before the fresh tables are dropped: the
+            // writer and the finishing both wait for the tables to be made.
+            await Task.WhenAll(folding, writing, rebuild.FinishAsync(staging, folding, writing, connections, cancellation)).ConfigureAwait(false);
         }
+
+        var staged = await staging.ConfigureAwait(false);
 
         await using (var swap = await guard.BeginTransactionAsync(cancellation).ConfigureAwait(false))
         {
@@ -193,6 +193,19 @@ public sealed class ProjectionRebuild
             rebuild._fetchedBack);
     }
 
+    /// <summary>A fresh table for each projection, made one after another on <paramref name="writes"/>.</summary>
+    private static async Task<DocumentStaging[]> StageAsync(
+        IDocumentStore store, NpgsqlConnection writes, IReadOnlyList<IDomainFold> folds, TimeSpan timeout, CancellationToken cancellation)
+    {
+        var staged = new DocumentStaging[folds.Count];
+        for (var i = 0; i < folds.Count; i++)
+        {
+            staged[i] = await DocumentStaging.StageAsync(store, writes, folds[i].DocumentType, i, timeout, cancellation).ConfigureAwait(false);
+        }
+
+        return staged;
+    }
+
     /// <summary>
     /// Once the pass has folded every event: the rows still held, the keys, the indexes and the analyses, every table
     /// side by side on connections of their own, the table with the most rows first, as it takes longest. Each table
@@ -200,9 +213,10 @@ public sealed class ProjectionRebuild
     /// is indexed once the writer is done.
     /// </summary>
     private async Task FinishAsync(
-        DocumentStaging[] staged, Task folding, Task writing, StagingConnections connections, CancellationToken cancellation)
+        Task<DocumentStaging[]> staging, Task folding, Task writing, StagingConnections connections, CancellationToken cancellation)
     {
         await folding.ConfigureAwait(false);
+        var staged = await staging.ConfigureAwait(false);
         await Task.WhenAll(Enumerable.Range(0, staged.Length)
             .OrderByDescending(f => staged[f].Staged + _rows[f].Count)
             .Select(f => staged[f].FinishAsync(
@@ -243,11 +257,15 @@ public sealed class ProjectionRebuild
         await command.ExecuteNonQueryAsync(cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>The writer: writes each batch queued, and answers fetches in turn, so a fetch sees every row queued before it.</summary>
-    private async Task WriteAsync(DocumentStaging[] staged, CancellationTokenSource stop)
+    /// <summary>
+    /// The writer: once the fresh tables are made, writes each batch queued, and answers fetches in turn, so a fetch sees
+    /// every row queued before it.
+    /// </summary>
+    private async Task WriteAsync(Task<DocumentStaging[]> staging, CancellationTokenSource stop)
     {
         try
         {
+            var staged = await staging.ConfigureAwait(false);
             await foreach (var work in _queue.Reader.ReadAllAsync(stop.Token).ConfigureAwait(false))
             {
                 switch (work)
@@ -309,11 +327,10 @@ public sealed class ProjectionRebuild
     {
         await using var connection = store.Storage.Database.CreateConnection(ConnectionUsage.Read);
         await connection.OpenAsync(cancellation).ConfigureAwait(false);
-        await using var command = new NpgsqlCommand(
-            $"select seq_id, stream_id, version, type, data from {store.Options.Events.DatabaseSchemaName}.mt_events " +
-            "where type = any(@types) and is_archived = false order by seq_id", connection);
+        await using var inKeyOrder = await connection.BeginTransactionAsync(cancellation).ConfigureAwait(false);
+        await ExecuteAsync(connection, InKeyOrder, timeout, cancellation).ConfigureAwait(false);
+        await using var command = EventsQuery(connection, store.Options.Events.DatabaseSchemaName, reading.StoredNames);
         command.CommandTimeout = (int)timeout.TotalSeconds;
-        command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = reading.StoredNames.ToArray() });
         await using var reader = await command.ExecuteReaderAsync(cancellation).ConfigureAwait(false);
         var block = new List<Recorded>(Block);
         long events = 0;
@@ -330,6 +347,26 @@ public sealed class ProjectionRebuild
 
         await FoldAsync(block, cancellation).ConfigureAwait(false);
         return events + block.Count;
+    }
+
+    /// <summary>
+    /// Set (for its transaction) on the connection that reads the event log, so the read streams the events in the order
+    /// of the log's key instead of sorting them first. The planner prefers a sort of the whole log (its estimate of the
+    /// rows a filter on the type keeps is often far off, and a sort is cheaper for a table read whole), but a sort
+    /// answers nothing until it has read every event, spilling their JSON to disk past <c>work_mem</c>, while the fold
+    /// and the writer wait; in the key's order the first event comes at once, and the events lie in the table in that
+    /// order (the log is appended to), so the index leads through the table in order.
+    /// </summary>
+    public const string InKeyOrder = "set local enable_sort = off";
+
+    /// <summary>Every event of the stored names, not archived (as Marten leaves archived events out), in sequence order.</summary>
+    public static NpgsqlCommand EventsQuery(NpgsqlConnection connection, string schema, IEnumerable<string> storedNames)
+    {
+        var command = new NpgsqlCommand(
+            $"select seq_id, stream_id, version, type, data from {schema}.mt_events where type = any(@types) and is_archived = false order by seq_id",
+            connection);
+        command.Parameters.Add(new NpgsqlParameter("types", NpgsqlDbType.Array | NpgsqlDbType.Varchar) { Value = storedNames.ToArray() });
+        return command;
     }
 
     private static Recorded Read(DbDataReader reader, StoredEventReading reading)
