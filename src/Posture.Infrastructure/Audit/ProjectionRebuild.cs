@@ -164,15 +164,16 @@ public sealed class ProjectionRebuild
         var rebuild = new ProjectionRebuild(folds, holding);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         // The fresh tables are made on the writer's connection while the first events are read and folded on another:
-        // nothing is written into them before the first rows are written early, or the pass ends.
-        var staging = StageAsync(store, writes, folds, timeout, stop.Token);
+        // nothing is written into them before the first rows are written early, or the pass ends. (Not stopped by a
+        // failure of the pass: it ends soon, and a failure to make them is then the one thrown, not the stop it caused.)
+        var staging = StageAsync(store, writes, folds, timeout, cancellation);
         var writing = rebuild.WriteAsync(staging, stop);
         var folding = rebuild.FoldAllAsync(store, reading, timeout, stop);
         using (var connections = new StagingConnections(store, Finishing))
         {
             // Everything ended (a failure, if any, thrown) before the swap, or before the fresh tables are dropped: the
             // writer and the finishing both wait for the tables to be made.
-            await Task.WhenAll(folding, writing, rebuild.FinishAsync(staging, folding, writing, connections, cancellation)).ConfigureAwait(false);
+            await Task.WhenAll(staging, folding, writing, rebuild.FinishAsync(staging, folding, writing, connections, cancellation)).ConfigureAwait(false);
         }
 
         var staged = await staging.ConfigureAwait(false);

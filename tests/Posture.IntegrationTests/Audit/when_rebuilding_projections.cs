@@ -238,6 +238,28 @@ public sealed class when_rebuilding_projections(TestPostgres postgres)
     }
 
     [Fact]
+    public async Task a_rebuild_that_cannot_make_its_tables_says_why_and_leaves_the_old_ones_as_they_were()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_unmade");
+        await using var store = await StoreWithHistoryAsync(connectionString, seed: 9, sites: 10, events: 1_000);
+        var live = await DocumentsAsync(connectionString);
+        // The fourth fresh table cannot be made: the tables are made while the events are read, and the pass is stopped.
+        await ExecuteAsync(connectionString, """
+            create function refuse_fourth_table() returns event_trigger language plpgsql as $$
+            begin
+              if current_query() like '%posture_rebuilding_3 %' then raise exception 'no fourth table'; end if;
+            end $$;
+            create event trigger refuse_fourth_table on ddl_command_start when tag in ('CREATE TABLE') execute function refuse_fourth_table();
+            """);
+
+        var failure = await Should.ThrowAsync<PostgresException>(() => ProjectionRebuild.RunAsync(store, TimeSpan.FromMinutes(5), CancellationToken.None));
+
+        failure.MessageText.ShouldBe("no fourth table", "the cause, not the stop of the pass it caused");
+        (await FreshTablesAsync(connectionString)).ShouldBe(0, "the three it made are dropped");
+        ShouldBeTheSame(await DocumentsAsync(connectionString), live);
+    }
+
+    [Fact]
     public async Task the_rebuilt_tables_have_the_keys_and_indexes_marten_made()
     {
         var connectionString = await postgres.CreateDatabaseAsync("posture_rebuild_schema");
