@@ -72,7 +72,8 @@ internal static class PerformanceDocument
         Line(string.Create(CultureInfo.InvariantCulture, $"  streams of exactly 10, 100 and 1,000 events and one of {SeededHistory.AsOfWorstCase:N0} (asOf's worst case: as far past its newest"));
         Line("  history snapshot as a stream gets, ADR 0021), the other events spread over the other sites. The rebuild is");
         Line("  `ProjectionAudit.RebuildAsync` (every read model and decision snapshot in one pass of the event log), against a raw");
-        Line("  read of every event with Npgsql, deserialized and folded in memory by the same domain folds (the limit for a rebuild).");
+        Line("  read of every event with Npgsql (through the log's key, as the rebuild reads it), deserialized and folded in memory by");
+        Line("  the same domain folds (the limit for a rebuild).");
         Line("  Reads are one client's GETs over HTTP in a row after three warm-up requests; p50 and p99 are nearest-rank percentiles.");
         Line("- **Memory**: the process's peak working set while the rebuild, the raw fold or the import ran, and how far it rose");
         Line("  above the working set just before. Before each step the garbage collector compacts and returns free memory to the");

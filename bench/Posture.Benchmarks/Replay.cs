@@ -121,7 +121,15 @@ internal static class Replay
         var stopwatch = Stopwatch.StartNew();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"select type, data from {PostureStore.Schema}.mt_events order by seq_id", connection);
+        // Through the log's key, as the rebuild reads it (ADR 0032): the planner's own plan sorts the whole log before
+        // its first row, and the limit should not be slower than what it is a limit for.
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using (var keyOrder = new NpgsqlCommand(ProjectionRebuild.InKeyOrder, connection, transaction))
+        {
+            await keyOrder.ExecuteNonQueryAsync();
+        }
+
+        await using var command = new NpgsqlCommand($"select type, data from {PostureStore.Schema}.mt_events order by seq_id", connection, transaction);
         await using var reader = await command.ExecuteReaderAsync();
         var count = 0;
         var bases = new Dictionary<Guid, Base?>();
