@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using JasperFx;
 using Marten;
 using Npgsql;
@@ -56,10 +58,22 @@ public sealed class BulkEvents(IDocumentStore store)
 
         var rows = streams.SelectMany(s => s.Events.Select((e, i) => (Stream: s, Version: s.ExpectedVersion + i + 1, Event: e))).ToList();
         // Each payload as PostgreSQL will render it once stored (what the chain hashes), computed here; the server
-        // renders only those this is not certain of (docs/adr/0029).
-        var payloads = rows.Select(r => _serializer.ToJson(r.Event)).ToArray();
-        var rendered = payloads.Select(JsonbText.Render).ToArray();
-        var (recordedAt, previous, sequence) = await PrepareAsync(connection, streams, payloads, rendered, cancellation).ConfigureAwait(false);
+        // renders only those this is not certain of (docs/adr/0029). Serialized as UTF-8 into one reused buffer,
+        // rendered from it as UTF-8, hashed and sent as UTF-8: no payload is ever a string (docs/adr/0033).
+        var rendered = new byte[]?[rows.Count];
+        var unsure = new Dictionary<int, string>();
+        var json = new ArrayBufferWriter<byte>(1024);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            json.ResetWrittenCount();
+            _serializer.WriteTo(json, rows[i].Event);
+            if ((rendered[i] = JsonbText.RenderUtf8(json.WrittenSpan)) is null)
+            {
+                unsure[i] = Encoding.UTF8.GetString(json.WrittenSpan);
+            }
+        }
+
+        var (recordedAt, previous, sequence) = await PrepareAsync(connection, streams, unsure, rendered, cancellation).ConfigureAwait(false);
 
         var hashes = new string[rows.Count];
         var recordedAtMicroseconds = (recordedAt - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
@@ -69,7 +83,7 @@ public sealed class BulkEvents(IDocumentStore store)
             var before = version == stream.ExpectedVersion + 1 ? previous.GetValueOrDefault(stream.StreamId) : hashes[i - 1];
             hashes[i] = EventChain.Hash(before, new StoredEvent(
                 stream.StreamId, version, 0, TypeOf(data).Name, recordedAtMicroseconds, metadata.UserName, metadata.CorrelationId, metadata.CausationId,
-                rendered[i]!, null));
+                "", null), rendered[i]!);
         }
 
         // The rows by binary COPY (docs/adr/0029): no statement to plan, no arrays to bind and unnest, each value sent
@@ -137,9 +151,8 @@ public sealed class BulkEvents(IDocumentStore store)
     /// stored as jsonb (what the chain hashes), filled into <paramref name="rendered"/>.
     /// </summary>
     private async Task<(DateTime RecordedAt, Dictionary<Guid, string?> Previous, long[] Sequence)> PrepareAsync(
-        NpgsqlConnection connection, List<StreamAppend> streams, string[] payloads, string?[] rendered, CancellationToken cancellation)
+        NpgsqlConnection connection, List<StreamAppend> streams, Dictionary<int, string> unsure, byte[]?[] rendered, CancellationToken cancellation)
     {
-        var unsure = Enumerable.Range(0, rendered.Length).Where(i => rendered[i] is null).ToArray();
         await using var batch = new NpgsqlBatch(connection);
         var setting = new NpgsqlBatchCommand("select set_config($1, 'on', true)");
         setting.Parameters.Add(new NpgsqlParameter<string> { TypedValue = EventChain.PrecomputedSetting });
@@ -155,10 +168,11 @@ public sealed class BulkEvents(IDocumentStore store)
         previous.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. streams.Select(s => s.StreamId)] });
         previous.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. streams.Select(s => s.ExpectedVersion)] });
         batch.BatchCommands.Add(previous);
-        if (unsure.Length > 0)
+        var unsureRows = unsure.Keys.Order().ToArray();
+        if (unsureRows.Length > 0)
         {
             var render = new NpgsqlBatchCommand("select d::text from unnest($1) with ordinality as p(d, n) order by p.n");
-            render.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unsure.Select(i => payloads[i])], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            render.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. unsureRows.Select(i => unsure[i])], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
             batch.BatchCommands.Add(render);
         }
 
@@ -182,13 +196,13 @@ public sealed class BulkEvents(IDocumentStore store)
             hashes[reader.GetGuid(0)] = await reader.IsDBNullAsync(1, cancellation).ConfigureAwait(false) ? null : reader.GetString(1);
         }
 
-        if (unsure.Length > 0)
+        if (unsureRows.Length > 0)
         {
             await reader.NextResultAsync(cancellation).ConfigureAwait(false);
-            foreach (var i in unsure)
+            foreach (var i in unsureRows)
             {
                 await reader.ReadAsync(cancellation).ConfigureAwait(false);
-                rendered[i] = reader.GetString(0);
+                rendered[i] = Encoding.UTF8.GetBytes(reader.GetString(0));
             }
         }
 

@@ -40,22 +40,10 @@ public static class JsonbText
     {
         ArgumentNullException.ThrowIfNull(json);
         var text = ArrayPool<byte>.Shared.Rent(Utf8.GetMaxByteCount(json.Length));
-        var tokens = ArrayPool<Token>.Shared.Rent(Math.Max(16, json.Length / 4));
         var output = new Output(json.Length + 64);
         try
         {
-            var length = Utf8.GetBytes(json, text);
-            var count = Tokenize(text.AsSpan(0, length), ref tokens);
-            return count > 0 && Write(text, tokens, 0, ref output) == count ? output.ToText() : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (InvalidOperationException)
-        {
-            // A string the reader cannot decode to UTF-16 (a lone surrogate escaped as \uD800, say).
-            return null;
+            return TryRender(text, Utf8.GetBytes(json, text), ref output) ? output.ToText() : null;
         }
         catch (EncoderFallbackException)
         {
@@ -65,8 +53,61 @@ public static class JsonbText
         finally
         {
             ArrayPool<byte>.Shared.Return(text);
-            ArrayPool<Token>.Shared.Return(tokens);
             output.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Render(string)"/> from UTF-8 to UTF-8: the rendering's bytes, or <see langword="null"/> when not certain
+    /// or not UTF-8. For a writer that serializes straight to UTF-8 and sends UTF-8, so the payload is never a string
+    /// on the way (docs/adr/0033).
+    /// </summary>
+    public static byte[]? RenderUtf8(ReadOnlySpan<byte> json)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(json))
+        {
+            return null;
+        }
+
+        var text = ArrayPool<byte>.Shared.Rent(json.Length);
+        var output = new Output(json.Length + 64);
+        try
+        {
+            json.CopyTo(text);
+            return TryRender(text, json.Length, ref output) ? output.ToArray() : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(text);
+            output.Dispose();
+        }
+    }
+
+    private static bool TryRender(byte[] text, int length, ref Output output)
+    {
+        var tokens = ArrayPool<Token>.Shared.Rent(Math.Max(16, length / 4));
+        try
+        {
+            var count = Tokenize(text.AsSpan(0, length), ref tokens);
+            return count > 0 && Write(text, tokens, 0, ref output) == count;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+        catch (InvalidOperationException)
+        {
+            // A string the reader cannot decode to UTF-16 (a lone surrogate escaped as \uD800, say).
+            return false;
+        }
+        catch (EncoderFallbackException)
+        {
+            // A decoded string that is no UTF-8.
+            return false;
+        }
+        finally
+        {
+            ArrayPool<Token>.Shared.Return(tokens);
         }
     }
 
@@ -167,45 +208,70 @@ public static class JsonbText
 
     private static int Object(byte[] text, Token[] tokens, int at, ref Output output)
     {
-        // The members' key tokens, then sorted by their keys (insertion sort: objects are small).
-        var keys = new List<(int Token, byte[]? Decoded)>();
+        // The members' key tokens, then sorted by their keys (insertion sort: objects are small), in a buffer on the
+        // stack or pooled; a key with escapes is decoded first (rare), the others compared as they stand in the text.
+        var count = 0;
         for (var next = at + 1; next < tokens[at].End; next = tokens[next + 1].End)
         {
-            keys.Add((next, tokens[next].Escaped ? Decoded(text, tokens[next]) : null));
+            count++;
         }
 
-        ReadOnlySpan<byte> Key(int i) => keys[i].Decoded ?? text.AsSpan(tokens[keys[i].Token].Start, tokens[keys[i].Token].Length);
-
-        for (var i = 1; i < keys.Count; i++)
+        var rented = count > 32 ? ArrayPool<int>.Shared.Rent(count) : null;
+        var keys = rented is null ? stackalloc int[32] : rented.AsSpan();
+        Dictionary<int, byte[]>? decoded = null;
+        var member = 0;
+        for (var next = at + 1; next < tokens[at].End; next = tokens[next + 1].End)
         {
-            var moving = keys[i];
-            var j = i - 1;
-            for (; j >= 0 && Compare(Key(j), Key(i)) > 0; j--)
+            keys[member++] = next;
+            if (tokens[next].Escaped)
             {
+                (decoded ??= [])[next] = Decoded(text, tokens[next]);
             }
-
-            keys.RemoveAt(i);
-            keys.Insert(j + 1, moving);
         }
 
-        output.Write("{"u8);
-        for (var i = 0; i < keys.Count; i++)
+        ReadOnlySpan<byte> Key(int token) =>
+            decoded is not null && decoded.TryGetValue(token, out var key) ? key : text.AsSpan(tokens[token].Start, tokens[token].Length);
+
+        try
         {
-            if (i > 0 && Compare(Key(i), Key(i - 1)) == 0)
+            for (var i = 1; i < count; i++)
             {
-                // jsonb keeps the last of duplicate keys; which one that is, is not worth getting right here.
-                return -1;
+                var moving = keys[i];
+                var j = i - 1;
+                for (; j >= 0 && Compare(Key(keys[j]), Key(moving)) > 0; j--)
+                {
+                    keys[j + 1] = keys[j];
+                }
+
+                keys[j + 1] = moving;
             }
 
-            output.Write(i == 0 ? ""u8 : ", "u8);
-            if (!Escaped(Key(i), ref output) || (output.Write(": "u8) && Write(text, tokens, keys[i].Token + 1, ref output) < 0))
+            output.Write("{"u8);
+            for (var i = 0; i < count; i++)
             {
-                return -1;
+                if (i > 0 && Compare(Key(keys[i]), Key(keys[i - 1])) == 0)
+                {
+                    // jsonb keeps the last of duplicate keys; which one that is, is not worth getting right here.
+                    return -1;
+                }
+
+                output.Write(i == 0 ? ""u8 : ", "u8);
+                if (!Escaped(Key(keys[i]), ref output) || (output.Write(": "u8) && Write(text, tokens, keys[i] + 1, ref output) < 0))
+                {
+                    return -1;
+                }
+            }
+
+            output.Write("}"u8);
+            return tokens[at].End;
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<int>.Shared.Return(rented);
             }
         }
-
-        output.Write("}"u8);
-        return tokens[at].End;
     }
 
     private static byte[] Decoded(byte[] text, Token token)
@@ -300,6 +366,8 @@ public static class JsonbText
         }
 
         public readonly string ToText() => Encoding.UTF8.GetString(_buffer, 0, _length);
+
+        public readonly byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
 
         public void Dispose()
         {

@@ -44,6 +44,8 @@ public sealed class when_rendering_jsonb_text_in_process(TestPostgres postgres)
 
                     Interlocked.Increment(ref rendered);
                     ours.ShouldBe(server[i], $"the rendering of {documents[i]}");
+                    // From UTF-8 to UTF-8, as the import renders its payloads (docs/adr/0033): the same text.
+                    JsonbText.RenderUtf8(Encoding.UTF8.GetBytes(documents[i])).ShouldBe(Encoding.UTF8.GetBytes(ours), $"the UTF-8 rendering of {documents[i]}");
                 }
             })));
 
@@ -68,7 +70,17 @@ public sealed class when_rendering_jsonb_text_in_process(TestPostgres postgres)
     [InlineData("""{"a":"\ud800"}""")]
     [InlineData("""{"a":1""")]
     [InlineData("""{"a":1} {}""")]
-    public void it_refuses_what_it_is_not_sure_of(string json) => JsonbText.Render(json).ShouldBeNull();
+    public void it_refuses_what_it_is_not_sure_of(string json)
+    {
+        JsonbText.Render(json).ShouldBeNull();
+        JsonbText.RenderUtf8(Encoding.UTF8.GetBytes(json)).ShouldBeNull();
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x7D })]
+    [InlineData(new byte[] { 0x7B, 0x22, 0xC3, 0x22, 0x3A, 0x31, 0x7D })]
+    public void it_refuses_bytes_that_are_not_utf8(byte[] json) => JsonbText.RenderUtf8(json).ShouldBeNull();
 
     /// <summary>The server's text for each document, or null where it refuses the document as jsonb.</summary>
     private static async Task<string?[]> ServerTextAsync(NpgsqlConnection connection, string[] documents)
