@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -84,10 +85,20 @@ public static class AcledRows
     public static Guid IncidentIdOf(string eventId)
     {
         ArgumentNullException.ThrowIfNull(eventId);
-        Span<byte> input = stackalloc byte[16];
+        var id = eventId.AsSpan().Trim();
+        var length = 16 + Encoding.UTF8.GetByteCount(id);
+        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        var input = (rented is null ? stackalloc byte[256] : rented.AsSpan())[..length];
         Namespace.TryWriteBytes(input, bigEndian: true, out _);
-        var hash = SHA256.HashData([.. input, .. Encoding.UTF8.GetBytes(eventId.Trim())]);
-        var bytes = hash.AsSpan(0, 16);
+        Encoding.UTF8.GetBytes(id, input[16..]);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(input, hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
+        var bytes = hash[..16];
         bytes[6] = (byte)((bytes[6] & 0x0F) | 0x80);
         bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);
         return new Guid(bytes, bigEndian: true);
@@ -179,9 +190,22 @@ public static class AcledRows
     }
 
     /// <summary>The registered site nearest a point, and how far it is; null when no site is registered.</summary>
-    public static (SitePosture Site, double Kilometres)? Nearest(IEnumerable<SitePosture> sites, double latitude, double longitude) =>
-        sites.Select(s => ((SitePosture Site, double Kilometres)?)(s, GeoDistance.Kilometres(latitude, longitude, s.Latitude, s.Longitude)))
-            .MinBy(s => s!.Value.Kilometres);
+    public static (SitePosture Site, double Kilometres)? Nearest(IEnumerable<SitePosture> sites, double latitude, double longitude)
+    {
+        ArgumentNullException.ThrowIfNull(sites);
+        // A loop, not Select and MinBy: it runs for every row of an export, against every site (docs/adr/0033).
+        (SitePosture Site, double Kilometres)? nearest = null;
+        foreach (var site in sites)
+        {
+            var kilometres = GeoDistance.Kilometres(latitude, longitude, site.Latitude, site.Longitude);
+            if (nearest is null || kilometres < nearest.Value.Kilometres)
+            {
+                nearest = (site, kilometres);
+            }
+        }
+
+        return nearest;
+    }
 
     private static T? Required<T>(string? text, string column, List<string> problems, Func<string, T?> parse, string expected)
         where T : struct

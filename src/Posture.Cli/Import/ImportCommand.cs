@@ -167,17 +167,12 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
                 }
             }
 
+            var fields = new CurrentFields(reader);
             while (await reader.ReadAsync(cancellation))
             {
                 var line = reader.LineNumber;
                 await NoteMalformedBefore(line);
-                var fields = new string[reader.FieldCount];
-                for (var i = 0; i < fields.Length; i++)
-                {
-                    fields[i] = reader.GetString(i) ?? "";
-                }
-
-                var verdict = AcledRows.Read(columns, fields);
+                var verdict = AcledRows.Read(columns, fields.Next());
                 if (verdict is IncidentCandidate candidate)
                 {
                     var (site, skipped) = SiteOf(sites, candidate, settings.RadiusKm);
@@ -367,6 +362,55 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
                 runtime.Services, new ImportIncidents([.. _bySite.Select(s => new RecordIncidents(s.Key, s.Value))]), runtime.Caller, run, cancellation);
             return outcome.Sites.ToDictionary(s => s.Stream.StreamId, s => new Queue<IncidentRowOutcome>(s.Rows));
         }
+    }
+
+    /// <summary>
+    /// The current record's fields, each read from the reader when first asked for: a row's verdict reads about a
+    /// dozen of an export's 31 columns, and reading every field as a string first was a tenth of what an import
+    /// allocated (docs/adr/0033). Valid until the reader moves on; the verdict keeps strings, never this list.
+    /// </summary>
+    private sealed class CurrentFields(CsvReader reader) : IReadOnlyList<string>
+    {
+        private string?[] _read = [];
+        private int _count;
+
+        public int Count => _count;
+
+        public string this[int index]
+        {
+            get
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(index);
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _count);
+                return _read[index] ??= reader.GetString(index) ?? "";
+            }
+        }
+
+        /// <summary>Forgets the record before: this list is now the reader's current one.</summary>
+        public CurrentFields Next()
+        {
+            _count = reader.FieldCount;
+            if (_read.Length < _count)
+            {
+                _read = new string?[_count];
+            }
+            else
+            {
+                Array.Clear(_read);
+            }
+
+            return this;
+        }
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                yield return this[i];
+            }
+        }
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     /// <summary>The counts so far, and the first rejections to show on the console.</summary>
