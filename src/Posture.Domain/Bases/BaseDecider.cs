@@ -92,7 +92,7 @@ public static class BaseDecider
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(known);
-        var added = new Dictionary<Guid, (IncidentKind Kind, IncidentReport Report)>();
+        var added = new Dictionary<Guid, (IncidentKind Kind, IncidentReport Report)>(command.Incidents.Count);
         var rows = new List<Decision>(command.Incidents.Count);
         foreach (var incident in command.Incidents)
         {

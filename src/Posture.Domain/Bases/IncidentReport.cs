@@ -76,7 +76,7 @@ public sealed record IncidentReport(
     /// <summary>Checks every field at once; <paramref name="now"/> bounds occurred-at.</summary>
     public FieldChecks Check(Instant now, FieldChecks? checks = null) =>
         (checks ?? new FieldChecks())
-            .Require(OccurredAt <= now, "occurredAt", $"must not be in the future (now is {now})")
+            .NotAfter(OccurredAt, now, "occurredAt")
             .Require(Enum.IsDefined(Precision), "precision", "is not a known precision")
             .NotNegative(Rounds, "rounds")
             .Require(Enum.IsDefined(Impact), "impact", "is not a known impact")

@@ -1,3 +1,4 @@
+using System.Buffers;
 using NodaTime;
 
 namespace Posture.Domain.Common;
@@ -108,8 +109,11 @@ public sealed class FieldChecks
     /// sequence in a name or reason would rewrite the terminal of whoever reads the audit trail.
     /// </summary>
     private FieldChecks PlainText(string value, string field) =>
-        Require(!value.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r')), field,
-            "must not contain control characters other than tab and line breaks");
+        Require(!value.AsSpan().ContainsAny(ControlCharacters), field, "must not contain control characters other than tab and line breaks");
+
+    /// <summary>Every character <see cref="char.IsControl(char)"/> calls a control character (U+0000–U+001F, U+007F–U+009F) but tab, LF and CR.</summary>
+    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
+        [.. Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))]);
 
     public FieldChecks NotNegative(int value, string field) => Require(value >= 0, field, "must not be negative");
 
@@ -119,7 +123,7 @@ public sealed class FieldChecks
 
     /// <summary>A moment in the world that a command reports: it cannot be later than the moment it is decided.</summary>
     public FieldChecks NotAfter(Instant value, Instant now, string field) =>
-        Require(value <= now, field, $"must not be in the future (now is {now})");
+        value <= now ? this : Require(false, field, $"must not be in the future (now is {now})");
 
     public Rejection ToRejection() => Rejection.Invalid(Problems);
 }
