@@ -59,23 +59,37 @@ public sealed class BulkEvents(IDocumentStore store)
         var rows = streams.SelectMany(s => s.Events.Select((e, i) => (Stream: s, Version: s.ExpectedVersion + i + 1, Event: e))).ToList();
         // Each payload as PostgreSQL will render it once stored (what the chain hashes), computed here; the server
         // renders only those this is not certain of (docs/adr/0029). Serialized as UTF-8 into one reused buffer,
-        // rendered from it as UTF-8, hashed and sent as UTF-8: no payload is ever a string (docs/adr/0033).
-        var rendered = new byte[]?[rows.Count];
+        // rendered from it into one pooled buffer, hashed and sent from there: no payload is ever a string, nor an
+        // array of its own (docs/adr/0033).
+        using var text = new PooledBytes(rows.Count * 768);
+        var rendered = new (int Start, int Length)[rows.Count];
         var unsure = new Dictionary<int, string>();
         var json = new ArrayBufferWriter<byte>(1024);
         for (var i = 0; i < rows.Count; i++)
         {
             json.ResetWrittenCount();
             _serializer.WriteTo(json, rows[i].Event);
-            if ((rendered[i] = JsonbText.RenderUtf8(json.WrittenSpan)) is null)
+            var start = text.Length;
+            if (JsonbText.TryRenderUtf8(json.WrittenSpan, text))
+            {
+                rendered[i] = (start, text.Length - start);
+            }
+            else
             {
                 unsure[i] = Encoding.UTF8.GetString(json.WrittenSpan);
             }
         }
 
-        var (recordedAt, previous, sequence) = await PrepareAsync(connection, streams, unsure, rendered, cancellation).ConfigureAwait(false);
+        var (recordedAt, previous, sequence, serverRendered) = await PrepareAsync(connection, streams, rows.Count, unsure, cancellation).ConfigureAwait(false);
+        foreach (var (i, server) in serverRendered)
+        {
+            var start = text.Length;
+            text.Write(Encoding.UTF8.GetBytes(server));
+            rendered[i] = (start, text.Length - start);
+        }
 
         var hashes = new string[rows.Count];
+        var headers = new (int Start, int Length)[rows.Count];
         var recordedAtMicroseconds = (recordedAt - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
         for (var i = 0; i < rows.Count; i++)
         {
@@ -83,7 +97,13 @@ public sealed class BulkEvents(IDocumentStore store)
             var before = version == stream.ExpectedVersion + 1 ? previous.GetValueOrDefault(stream.StreamId) : hashes[i - 1];
             hashes[i] = EventChain.Hash(before, new StoredEvent(
                 stream.StreamId, version, 0, TypeOf(data).Name, recordedAtMicroseconds, metadata.UserName, metadata.CorrelationId, metadata.CausationId,
-                "", null), rendered[i]!);
+                "", null), text.Span(rendered[i].Start, rendered[i].Length));
+            var start = text.Length;
+            text.Write(HashHeaderStart);
+            Encoding.ASCII.GetBytes(hashes[i], text.GetSpan(hashes[i].Length));
+            text.Advance(hashes[i].Length);
+            text.Write("\"}"u8);
+            headers[i] = (start, text.Length - start);
         }
 
         // The rows by binary COPY (docs/adr/0029): no statement to plan, no arrays to bind and unnest, each value sent
@@ -115,14 +135,14 @@ public sealed class BulkEvents(IDocumentStore store)
                     await writer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(stream.StreamId, NpgsqlDbType.Uuid, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(version, NpgsqlDbType.Bigint, cancellation).ConfigureAwait(false);
-                    await writer.WriteAsync(rendered[i]!, NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(text.Memory(rendered[i].Start, rendered[i].Length), NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(type.Name, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(recordedAt, NpgsqlDbType.TimestampTz, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(tenantId, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(type.DotNetType, NpgsqlDbType.Varchar, cancellation).ConfigureAwait(false);
                     await WriteTextAsync(writer, metadata.CorrelationId, cancellation).ConfigureAwait(false);
                     await WriteTextAsync(writer, metadata.CausationId, cancellation).ConfigureAwait(false);
-                    await writer.WriteAsync($$"""{"{{EventChain.HashHeader}}": "{{hashes[i]}}"}""", NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
+                    await writer.WriteAsync(text.Memory(headers[i].Start, headers[i].Length), NpgsqlDbType.Jsonb, cancellation).ConfigureAwait(false);
                     await WriteTextAsync(writer, metadata.UserName, cancellation).ConfigureAwait(false);
                     await writer.WriteAsync(false, NpgsqlDbType.Boolean, cancellation).ConfigureAwait(false);
                 }
@@ -147,11 +167,11 @@ public sealed class BulkEvents(IDocumentStore store)
     /// <summary>
     /// One round trip: says the rows' hashes are precomputed (for this transaction only), and reads the transaction's
     /// timestamp (what Marten records as each event's recorded-at), a sequence number for each row, the hash of each
-    /// stream's last event, and the payloads <see cref="JsonbText"/> could not render as PostgreSQL renders them once
-    /// stored as jsonb (what the chain hashes), filled into <paramref name="rendered"/>.
+    /// stream's last event, and, by row, the <paramref name="unsure"/> payloads as PostgreSQL renders them once stored as
+    /// jsonb (what the chain hashes).
     /// </summary>
-    private async Task<(DateTime RecordedAt, Dictionary<Guid, string?> Previous, long[] Sequence)> PrepareAsync(
-        NpgsqlConnection connection, List<StreamAppend> streams, Dictionary<int, string> unsure, byte[]?[] rendered, CancellationToken cancellation)
+    private async Task<(DateTime RecordedAt, Dictionary<Guid, string?> Previous, long[] Sequence, Dictionary<int, string> Rendered)> PrepareAsync(
+        NpgsqlConnection connection, List<StreamAppend> streams, int rows, Dictionary<int, string> unsure, CancellationToken cancellation)
     {
         await using var batch = new NpgsqlBatch(connection);
         var setting = new NpgsqlBatchCommand("select set_config($1, 'on', true)");
@@ -159,7 +179,7 @@ public sealed class BulkEvents(IDocumentStore store)
         batch.BatchCommands.Add(setting);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("select transaction_timestamp()"));
         var sequence = new NpgsqlBatchCommand($"select nextval('{_schema}.mt_events_sequence') from generate_series(1, $1)");
-        sequence.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rendered.Length });
+        sequence.Parameters.Add(new NpgsqlParameter<int> { TypedValue = rows });
         batch.BatchCommands.Add(sequence);
         var previous = new NpgsqlBatchCommand($"""
             select e.stream_id, e.headers ->> '{EventChain.HashHeader}' from {_schema}.mt_events e
@@ -181,7 +201,7 @@ public sealed class BulkEvents(IDocumentStore store)
         await reader.ReadAsync(cancellation).ConfigureAwait(false);
         var recordedAt = reader.GetFieldValue<DateTime>(0);
         await reader.NextResultAsync(cancellation).ConfigureAwait(false);
-        var numbers = new List<long>(rendered.Length);
+        var numbers = new List<long>(rows);
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
         {
             numbers.Add(reader.GetInt64(0));
@@ -196,18 +216,22 @@ public sealed class BulkEvents(IDocumentStore store)
             hashes[reader.GetGuid(0)] = await reader.IsDBNullAsync(1, cancellation).ConfigureAwait(false) ? null : reader.GetString(1);
         }
 
+        var rendered = new Dictionary<int, string>();
         if (unsureRows.Length > 0)
         {
             await reader.NextResultAsync(cancellation).ConfigureAwait(false);
             foreach (var i in unsureRows)
             {
                 await reader.ReadAsync(cancellation).ConfigureAwait(false);
-                rendered[i] = Encoding.UTF8.GetBytes(reader.GetString(0));
+                rendered[i] = reader.GetString(0);
             }
         }
 
-        return (recordedAt, hashes, [.. numbers]);
+        return (recordedAt, hashes, [.. numbers], rendered);
     }
+
+    /// <summary>The headers' JSON up to the hash, <c>{"hash": "</c>, as the row's headers were always written.</summary>
+    private static readonly byte[] HashHeaderStart = Encoding.UTF8.GetBytes("{\"" + EventChain.HashHeader + "\": \"");
 
     private (string Name, string DotNetType) TypeOf(object data) =>
         _types.TryGetValue(data.GetType(), out var type) ? type : throw new InvalidOperationException($"{data.GetType().Name} is not a registered event type");

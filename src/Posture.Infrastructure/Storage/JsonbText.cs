@@ -58,15 +58,16 @@ public static class JsonbText
     }
 
     /// <summary>
-    /// <see cref="Render(string)"/> from UTF-8 to UTF-8: the rendering's bytes, or <see langword="null"/> when not certain
-    /// or not UTF-8. For a writer that serializes straight to UTF-8 and sends UTF-8, so the payload is never a string
-    /// on the way (docs/adr/0033).
+    /// <see cref="Render(string)"/> from UTF-8 to UTF-8: writes the rendering's bytes to <paramref name="rendered"/> and
+    /// answers true, or writes nothing and answers false when not certain (or the input is not UTF-8). For a writer
+    /// that serializes straight to UTF-8 and sends UTF-8, so the payload is never a string on the way (docs/adr/0033).
     /// </summary>
-    public static byte[]? RenderUtf8(ReadOnlySpan<byte> json)
+    public static bool TryRenderUtf8(ReadOnlySpan<byte> json, IBufferWriter<byte> rendered)
     {
+        ArgumentNullException.ThrowIfNull(rendered);
         if (!System.Text.Unicode.Utf8.IsValid(json))
         {
-            return null;
+            return false;
         }
 
         var text = ArrayPool<byte>.Shared.Rent(json.Length);
@@ -74,7 +75,13 @@ public static class JsonbText
         try
         {
             json.CopyTo(text);
-            return TryRender(text, json.Length, ref output) ? output.ToArray() : null;
+            if (!TryRender(text, json.Length, ref output))
+            {
+                return false;
+            }
+
+            rendered.Write(output.Written);
+            return true;
         }
         finally
         {
@@ -367,7 +374,7 @@ public static class JsonbText
 
         public readonly string ToText() => Encoding.UTF8.GetString(_buffer, 0, _length);
 
-        public readonly byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+        public readonly ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
 
         public void Dispose()
         {

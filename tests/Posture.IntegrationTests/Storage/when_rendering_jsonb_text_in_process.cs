@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using FsCheck;
@@ -45,7 +46,7 @@ public sealed class when_rendering_jsonb_text_in_process(TestPostgres postgres)
                     Interlocked.Increment(ref rendered);
                     ours.ShouldBe(server[i], $"the rendering of {documents[i]}");
                     // From UTF-8 to UTF-8, as the import renders its payloads (docs/adr/0033): the same text.
-                    JsonbText.RenderUtf8(Encoding.UTF8.GetBytes(documents[i])).ShouldBe(Encoding.UTF8.GetBytes(ours), $"the UTF-8 rendering of {documents[i]}");
+                    RenderedUtf8(documents[i]).ShouldBe(Encoding.UTF8.GetBytes(ours), $"the UTF-8 rendering of {documents[i]}");
                 }
             })));
 
@@ -73,14 +74,33 @@ public sealed class when_rendering_jsonb_text_in_process(TestPostgres postgres)
     public void it_refuses_what_it_is_not_sure_of(string json)
     {
         JsonbText.Render(json).ShouldBeNull();
-        JsonbText.RenderUtf8(Encoding.UTF8.GetBytes(json)).ShouldBeNull();
+        RenderedUtf8(json).ShouldBeNull();
     }
 
     [Theory]
     [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D })]
     [InlineData(new byte[] { 0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xED, 0xA0, 0x80, 0x22, 0x7D })]
     [InlineData(new byte[] { 0x7B, 0x22, 0xC3, 0x22, 0x3A, 0x31, 0x7D })]
-    public void it_refuses_bytes_that_are_not_utf8(byte[] json) => JsonbText.RenderUtf8(json).ShouldBeNull();
+    public void it_refuses_bytes_that_are_not_utf8(byte[] json)
+    {
+        var rendered = new ArrayBufferWriter<byte>();
+        JsonbText.TryRenderUtf8(json, rendered).ShouldBeFalse();
+        rendered.WrittenCount.ShouldBe(0);
+    }
+
+    /// <summary>What <see cref="JsonbText.TryRenderUtf8"/> writes for the document's UTF-8, after a piece already written; null when it refuses (and wrote nothing).</summary>
+    private static byte[]? RenderedUtf8(string json)
+    {
+        var rendered = new ArrayBufferWriter<byte>();
+        rendered.Write("before"u8);
+        if (!JsonbText.TryRenderUtf8(Encoding.UTF8.GetBytes(json), rendered))
+        {
+            rendered.WrittenCount.ShouldBe("before"u8.Length, "a refusal writes nothing");
+            return null;
+        }
+
+        return rendered.WrittenSpan["before"u8.Length..].ToArray();
+    }
 
     /// <summary>The server's text for each document, or null where it refuses the document as jsonb.</summary>
     private static async Task<string?[]> ServerTextAsync(NpgsqlConnection connection, string[] documents)
