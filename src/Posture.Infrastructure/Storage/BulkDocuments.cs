@@ -1,4 +1,3 @@
-using System.Buffers;
 using Marten;
 using Npgsql;
 using NpgsqlTypes;
@@ -96,18 +95,21 @@ public sealed class BulkDocuments(IDocumentStore store)
                 """ : "")}
             """, connection);
         upsert.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. documents.Select(d => d.Id)] });
-        // Each document's JSON as UTF-8, serialized into one reused buffer and sent as it is: a string of each was
-        // the largest allocation after the events' (docs/adr/0033).
-        var json = new ArrayBufferWriter<byte>(1024);
-        upsert.Parameters.Add(new NpgsqlParameter<byte[][]>
+        // Each document's JSON as UTF-8, serialized one after another into one pooled buffer and sent as slices of it:
+        // a string of each was the largest allocation after the events' (docs/adr/0033).
+        using var json = new PooledBytes(documents.Count * 512);
+        var pieces = new (int Start, int Length)[documents.Count];
+        var next = 0;
+        foreach (var (_, document, _) in documents)
         {
-            TypedValue = [.. documents.Select(d =>
-            {
-                json.ResetWrittenCount();
-                _serializer.WriteTo(json, d.Document);
-                return json.WrittenSpan.ToArray();
-            })],
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            var start = json.Length;
+            _serializer.WriteTo(json, document);
+            pieces[next++] = (start, json.Length - start);
+        }
+
+        upsert.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>[]>
+        {
+            TypedValue = [.. pieces.Select(p => json.Memory(p.Start, p.Length))], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
         upsert.Parameters.Add(new NpgsqlParameter<string> { TypedValue = typeof(T).FullName });
         upsert.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = [.. documents.Select(d => d.Revision)] });
