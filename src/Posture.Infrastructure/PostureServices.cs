@@ -27,6 +27,7 @@ public static class PostureServices
         services.AddSingleton<SiteReader>();
         services.AddSingleton<Audit.HistoryReader>();
         services.AddHostedService<ThreatSweep>();
+        services.AddHostedService<Bus.ReceiptExpiry>();
         // Registered through a factory, and resolved by the store's own factory below, so the container creates it
         // before the store and disposes it after (stopping a private server) when the host ends.
         services.AddSingleton(_ => database);
