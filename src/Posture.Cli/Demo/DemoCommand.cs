@@ -51,6 +51,8 @@ public sealed class DemoCommand(CliEnvironment environment) : AsyncCommand<Postu
             }
         }
 
+        await runtime.SettleAsync(console, cancellationToken);
+
         // The posture at each moment of the story, as GET /api/sites?at= answers it: watch the levels change.
         foreach (var moment in story.Moments)
         {

@@ -1,11 +1,15 @@
+using System.Diagnostics;
+using Marten;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Posture.Infrastructure;
 using Posture.Infrastructure.Bus;
+using Posture.Infrastructure.Marten;
 using Posture.Infrastructure.Sites;
 using Posture.Infrastructure.Storage;
+using Spectre.Console;
 using Wolverine;
 
 namespace Posture.Cli.Hosting;
@@ -100,6 +104,46 @@ public sealed class CliRuntime(IHost host, string databaseDescription, string ca
 
     /// <summary>Where the data is, in words for a person.</summary>
     public string DatabaseDescription { get; } = databaseDescription;
+
+    /// <summary>How long <see cref="SettleAsync"/> waits at most.</summary>
+    public static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// Waits, at most <see cref="SettleLimit"/>, until the work the run's commands cascaded on the bus is done: the
+    /// threat reassessments, and the alerts and evacuation recommendations they raise, are handled by this process
+    /// before it exits, instead of waiting in the durable inbox for whichever host starts next. Answers how many
+    /// messages were still waiting when it stopped waiting (0 when all were handled).
+    /// </summary>
+    public async Task<long> SettleAsync(CancellationToken cancellation)
+    {
+        var store = Services.GetRequiredService<IDocumentStore>();
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var session = store.QuerySession();
+            var pending = (await session.QueryAsync<long>(
+                $"select (select count(*) from {PostureStore.Schema}.wolverine_incoming_envelopes where status = 'Incoming') + (select count(*) from {PostureStore.Schema}.wolverine_outgoing_envelopes)",
+                cancellation).ConfigureAwait(false)).Single();
+            if (pending == 0 || waited.Elapsed >= SettleLimit)
+            {
+                return pending;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Says on <paramref name="console"/> what <see cref="SettleAsync"/> left waiting, if anything.</summary>
+    public async Task SettleAsync(IAnsiConsole console, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(console);
+        if (await SettleAsync(cancellation).ConfigureAwait(false) is > 0 and var left)
+        {
+            console.MarkupLine(
+                $"[grey]{left} follow-up message(s) (threat reassessments, alerts) were still waiting after {SettleLimit.TotalSeconds:0} s; "
+                + "they stay in the database for the next Posture host (posture serve) to handle.[/]");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

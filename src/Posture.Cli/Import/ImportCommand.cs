@@ -237,6 +237,7 @@ public sealed class ImportCommand(CliEnvironment environment) : AsyncCommand<Imp
         }
 
         Summarise(settings, tally);
+        await runtime.SettleAsync(environment.Console, cancellationToken);
         return tally.Rejected > 0 ? ExitCodes.Refused : ExitCodes.Ok;
     }
 

@@ -157,6 +157,24 @@ public sealed class when_importing_acled_incidents(TestPostgres postgres)
         (await IncidentEventsAsync(configuration["ConnectionStrings:Posture"]!)).ShouldBe(before);
     }
 
+    [Fact]
+    public async Task the_alerts_its_reassessments_raise_are_handled_before_it_exits()
+    {
+        // The demo and the import cascade reassessments, which raise alerts and evacuation recommendations: all of it
+        // is handled before each run ends, not left in the durable inbox for a host that may never start.
+        var configuration = await SitesRegisteredAsync();
+        (await CliRun.RunAsync(configuration, "import", Sample)).ExitCode.ShouldBe(1);
+
+        await using var connection = new NpgsqlConnection(configuration["ConnectionStrings:Posture"]);
+        await connection.OpenAsync();
+        await using var pending = new NpgsqlCommand(
+            $"select (select count(*) from {PostureStore.Schema}.wolverine_incoming_envelopes where status = 'Incoming') + (select count(*) from {PostureStore.Schema}.wolverine_outgoing_envelopes)",
+            connection);
+        Convert.ToInt64(await pending.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBe(0);
+        await using var alerts = new NpgsqlCommand($"select count(*) from {PostureStore.Schema}.mt_doc_alert", connection);
+        Convert.ToInt64(await alerts.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture).ShouldBeGreaterThan(0);
+    }
+
     /// <summary>Imports <paramref name="lines"/> (a header and rows) from a file of their own, deleted afterwards.</summary>
     private static async Task<CliRun> ImportLinesAsync(Dictionary<string, string?> configuration, IEnumerable<string> lines)
     {
