@@ -110,8 +110,8 @@ public static class IncidentImportHandler
                 state = await session.Events.AggregateStreamAsync<Base>(batch.BaseId, token: cancellation).ConfigureAwait(false);
             }
 
-            var elsewhere = IncidentRecords.HeldElsewhere(
-                batch.BaseId, batch.Incidents.Select(i => logRows.GetValueOrDefault(i.IncidentId)?.Document).OfType<IncidentLogEntry>().DistinctBy(e => e.Id));
+            // (Every row of the import's batch: the decider looks up only this site's ids.)
+            var elsewhere = IncidentRecords.HeldElsewhere(batch.BaseId, logRows.Values.Select(r => r.Document));
             var decision = BaseDecider.Decide(
                 batch, state, IncidentRecords.AsOf(await incidentEvents[batch.BaseId].ConfigureAwait(false), version), now, elsewhere);
             var combined = decision.Combined;

@@ -40,9 +40,8 @@ internal static class NearbySites
     {
         var sites = session.DocumentStore.Options.Schema.For<SitePosture>();
         var incidents = session.DocumentStore.Options.Schema.For<IncidentLogEntry>();
-        // The position as SiteReader.PlacesAsync reads it: the columns, or the document where a bulk path left them empty.
-        const string latitude = "coalesce(s.latitude, CAST(s.data ->> 'latitude' as double precision))";
-        const string longitude = "coalesce(s.longitude, CAST(s.data ->> 'longitude' as double precision))";
+        const string latitude = SiteReader.LatitudeOfS;
+        const string longitude = SiteReader.LongitudeOfS;
         // The incidents' site expression is the first column of the (site, occurred-at) index PostureStore declares,
         // so each candidate's incidents are found by that index (IncidentRows.ListAsync reads them the same way).
         var listing = listIncidents

@@ -81,6 +81,16 @@ public sealed class SiteReader(ThreatOptions options)
     }
 
     /// <summary>
+    /// A site's position in SQL, for its row aliased <c>s</c>: the columns PostureStore duplicates, or the document where
+    /// they are empty (rows written by Posture's own bulk paths, the one-pass rebuild and the import, until Marten's next
+    /// upsert of the site fills them). Every read of positions uses these (<see cref="PlacesAsync"/>, <see cref="NearbySites"/>).
+    /// </summary>
+    internal const string LatitudeOfS = "coalesce(s.latitude, CAST(s.data ->> 'latitude' as double precision))";
+
+    /// <inheritdoc cref="LatitudeOfS"/>
+    internal const string LongitudeOfS = "coalesce(s.longitude, CAST(s.data ->> 'longitude' as double precision))";
+
+    /// <summary>
     /// Where every site is: all the nearby rule needs, read without the sites' histories. The position is read from the
     /// site's own columns (PostureStore duplicates it): a site's document grows with its history, and building the
     /// positions from 1,000 documents cost ten times more than reading the columns (docs/adr/0020).
@@ -88,13 +98,8 @@ public sealed class SiteReader(ThreatOptions options)
     public static async Task<IReadOnlyList<SitePlace>> PlacesAsync(IQuerySession session, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(session);
-        // Rows written by Posture's own bulk paths (the one-pass rebuild, the import) leave the columns empty: those
-        // positions are read from the document, until Marten's next upsert of the site fills its columns.
-        await using var command = new NpgsqlCommand($"""
-            select id, coalesce(latitude, CAST(data ->> 'latitude' as double precision)),
-                   coalesce(longitude, CAST(data ->> 'longitude' as double precision))
-            from {session.DocumentStore.Options.Schema.For<SitePosture>()}
-            """);
+        await using var command = new NpgsqlCommand(
+            $"select s.id, {LatitudeOfS}, {LongitudeOfS} from {session.DocumentStore.Options.Schema.For<SitePosture>()} s");
         await using var reader = await session.ExecuteReaderAsync(command, cancellation).ConfigureAwait(false);
         var places = new List<SitePlace>();
         while (await reader.ReadAsync(cancellation).ConfigureAwait(false))
